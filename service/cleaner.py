@@ -1,0 +1,101 @@
+"""The one path from text to cleaned output: segment -> featurise -> classify -> decide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .artifact import LoadedModel, load_model
+from .document import build_documents
+from .records import CleanResult, Document, ParagraphResult
+from .settings import CLEAN_BATCH_SIZE_DEFAULT, KEEP_DEFAULT, LABELS
+
+
+def check_keep(keep: Iterable[str]) -> tuple[str, ...]:
+    """Validate a set of labels to keep; unknown labels are a caller's error, not an empty result."""
+    keep = tuple(keep)
+    unknown = [k for k in keep if k not in LABELS]
+    if unknown:
+        raise ValueError(f"unknown label(s) in keep: {', '.join(map(repr, unknown))}; expected any of {', '.join(LABELS)}")
+    return keep
+
+
+def decide(doc: Document, final: np.ndarray, first: np.ndarray, keep: Sequence[str]) -> CleanResult:
+    """Turn a document's probabilities into labels, kept flags and the cleaned text."""
+    paragraphs: list[ParagraphResult] = []
+    kept_texts: list[str] = []
+    removed: dict[str, int] = {}
+    labels = final.argmax(axis=1) if len(final) else []
+    firsts = first.argmax(axis=1) if len(first) else []
+    for p, row, li, fi in zip(doc.paragraphs, final.tolist(), labels, firsts):
+        label = LABELS[li]
+        kept = label in keep
+        if kept:
+            kept_texts.append(p.text)
+        else:
+            removed[label] = removed.get(label, 0) + 1
+        paragraphs.append(
+            ParagraphResult(
+                start=p.start,
+                end=p.end,
+                label=label,
+                scores={lab: round(float(s), 4) for lab, s in zip(LABELS, row)},
+                first_pass=LABELS[fi],
+                kept=kept,
+            )
+        )
+    return CleanResult(
+        text="\n".join(kept_texts), paragraphs=paragraphs, id=doc.id, chars_in=len(doc.text), removed=removed
+    )
+
+
+class Cleaner:
+    """A loaded, verified model and the cleaning it does; owned by whoever serves it (app, worker)."""
+
+    def __init__(
+        self, model: LoadedModel, keep: Sequence[str] = KEEP_DEFAULT, batch_size: int = CLEAN_BATCH_SIZE_DEFAULT
+    ) -> None:
+        self.model = model
+        self.keep = check_keep(keep)
+        self.batch_size = batch_size
+
+    @classmethod
+    def from_dir(cls, models_dir: Path, name: str | None = None, **kwargs: object) -> "Cleaner":
+        return cls(load_model(models_dir, name), **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def clean(self, text: str, keep: Sequence[str] | None = None, id: object = None) -> CleanResult:
+        """Clean one document."""
+        return self.clean_many([text], keep=keep, ids=[id])[0]
+
+    def clean_many(
+        self, texts: Sequence[str], keep: Sequence[str] | None = None, ids: Sequence[object] | None = None
+    ) -> list[CleanResult]:
+        """Clean documents in vectorised batches; results come back in input order."""
+        keep_labels = self.keep if keep is None else check_keep(keep)
+        results: list[CleanResult] = []
+        for start in range(0, len(texts), self.batch_size):
+            chunk = texts[start : start + self.batch_size]
+            chunk_ids = None if ids is None else ids[start : start + self.batch_size]
+            docs = build_documents(chunk, chunk_ids)
+            for doc, (final, first) in zip(docs, self.model.classifier.predict_proba_docs(docs)):
+                results.append(decide(doc, final, first, keep_labels))
+        return results
+
+    def iter_clean(
+        self, texts: Iterable[str], keep: Sequence[str] | None = None
+    ) -> Iterator[CleanResult]:
+        """Stream results for an iterable of texts, batch by batch."""
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= self.batch_size:
+                yield from self.clean_many(batch, keep)
+                batch = []
+        if batch:
+            yield from self.clean_many(batch, keep)

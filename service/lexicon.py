@@ -1,0 +1,127 @@
+"""Spam-lexicon evidence: Aho-Corasick over a symbol-free skeleton of the normalised text.
+
+Hits are features for the classifier, never verdicts: a term found inside ordinary words
+(口交 in 路口交通, 黄片 in 三黄片) is counted separately from a term that starts and ends on
+word boundaries, so the model can tell keyword stuffing from an unlucky substring.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import ahocorasick
+import numpy as np
+import rjieba
+from sklearn.base import BaseEstimator, TransformerMixin
+
+# What spammers put between the characters of a keyword to dodge filters (毛*片, 毛.片, 毛 片).
+# Letters, digits and CJK stay: the skeleton keeps only those.
+_NOT_SKELETON = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_MIN_TERM = 2
+
+
+def skeleton(text: str) -> tuple[str, list[int]]:
+    """Lower-cased letters, digits and CJK of ``text`` and, for each kept character, its index in ``text``."""
+    lowered = text.lower()
+    kept: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for match in _NOT_SKELETON.finditer(lowered):
+        kept.append(lowered[pos : match.start()])
+        index.extend(range(pos, match.start()))
+        pos = match.end()
+    kept.append(lowered[pos:])
+    index.extend(range(pos, len(lowered)))
+    return "".join(kept), index
+
+
+class SpamLexicon(BaseEstimator, TransformerMixin):
+    """Per-paragraph lexicon features; ``terms`` maps a category name to its terms.
+
+    Fitting builds the automaton from the terms (already normalised by the caller), so the
+    persisted model carries its lexicon and serving needs no data files.
+    """
+
+    def __init__(self, terms: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.terms = terms
+
+    def fit(self, X: object = None, y: object = None) -> "SpamLexicon":
+        automaton = ahocorasick.Automaton()
+        categories = sorted((self.terms or {}).keys())
+        entries: dict[str, set[int]] = {}
+        for ci, category in enumerate(categories):
+            for term in (self.terms or {})[category]:
+                key, _ = skeleton(term)
+                if len(key) >= _MIN_TERM:
+                    entries.setdefault(key, set()).add(ci)
+        for key, cats in entries.items():
+            automaton.add_word(key, (len(key), tuple(sorted(cats))))
+        if entries:
+            automaton.make_automaton()
+        self.categories_ = categories
+        self.automaton_ = automaton if entries else None
+        self.n_terms_ = len(entries)
+        return self
+
+    def feature_names(self) -> list[str]:
+        return [
+            "lex_hits_aligned",
+            "lex_hits_inside",
+            "lex_distinct",
+            "lex_cover",
+            "lex_max_len",
+        ] + [f"lex_cat_{c}" for c in self.categories_]
+
+    def transform(self, norms: Sequence[str]) -> np.ndarray:
+        """One row per normalised paragraph."""
+        n_cat = len(self.categories_)
+        out = np.zeros((len(norms), 5 + n_cat), dtype=np.float32)
+        if self.automaton_ is None:
+            return out
+        for row, text in enumerate(norms):
+            # Cheap test first: most paragraphs have no hit and never need the offset map.
+            if not _has_hit(self.automaton_, _NOT_SKELETON.sub("", text.lower())):
+                continue
+            skel, index = skeleton(text)
+            hits = list(self.automaton_.iter(skel))
+            bounds = _word_bounds(text)
+            covered = np.zeros(len(skel), dtype=bool)
+            aligned = inside = 0
+            distinct: set[str] = set()
+            longest = 0
+            cats = np.zeros(n_cat, dtype=np.float32)
+            for end, (length, term_cats) in hits:
+                start = end - length + 1
+                covered[start : end + 1] = True
+                distinct.add(skel[start : end + 1])
+                longest = max(longest, length)
+                if index[start] in bounds and index[end] + 1 in bounds:
+                    aligned += 1
+                else:
+                    inside += 1
+                for c in term_cats:
+                    cats[c] += 1
+            out[row, 0] = aligned
+            out[row, 1] = inside
+            out[row, 2] = len(distinct)
+            out[row, 3] = covered.sum() / len(skel)
+            out[row, 4] = longest
+            out[row, 5:] = np.log1p(cats)
+        return out
+
+
+def _has_hit(automaton: ahocorasick.Automaton, skel: str) -> bool:
+    for _ in automaton.iter(skel):
+        return True
+    return False
+
+
+def _word_bounds(text: str) -> set[int]:
+    """Character offsets where a jieba word starts or ends (rjieba: jieba's dictionary, in Rust)."""
+    bounds = {0}
+    pos = 0
+    for word in rjieba.cut(text.lower()):
+        pos += len(word)
+        bounds.add(pos)
+    return bounds

@@ -1,0 +1,169 @@
+"""The two-stage paragraph classifier: every feature lives here, so training and serving share it.
+
+Stage 1 labels each paragraph from its own text (character n-grams, shape, spam lexicon). Stage 2
+relabels it from its own evidence plus the document around it (:mod:`service.context`): the
+neighbours' first-pass scores, where the article's dense run of prose is, repeats, and topic fit.
+Stage 2 is trained on out-of-fold stage-1 scores, so it learns how much to trust a first pass it
+has not seen the answers of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import StandardScaler
+
+from .context import context_feature_names, document_context, topic_features
+from .lexicon import SpamLexicon
+from .records import Document
+from .settings import LABELS
+from .shape import FEATURE_NAMES as SHAPE_NAMES
+from .shape import shape_features
+from .text_vectors import CharNgrams, TopicVectors
+
+
+class ParagraphClassifier(BaseEstimator, ClassifierMixin):
+    """Labels every paragraph of a batch of :class:`Document` with probabilities over :data:`LABELS`."""
+
+    def __init__(
+        self,
+        lexicon_terms: Mapping[str, Sequence[str]] | None = None,
+        ngram_features: int = 2**19,
+        topic_features: int = 2**18,
+        stage1_alpha: float = 2e-6,
+        stage1_epochs: int = 15,
+        stage2_iter: int = 200,
+        stage2_lr: float = 0.08,
+        stage2_leaves: int = 31,
+        oof_folds: int = 5,
+        random_state: int = 0,
+    ) -> None:
+        self.lexicon_terms = lexicon_terms
+        self.ngram_features = ngram_features
+        self.topic_features = topic_features
+        self.stage1_alpha = stage1_alpha
+        self.stage1_epochs = stage1_epochs
+        self.stage2_iter = stage2_iter
+        self.stage2_lr = stage2_lr
+        self.stage2_leaves = stage2_leaves
+        self.oof_folds = oof_folds
+        self.random_state = random_state
+
+    # -- features -----------------------------------------------------------------------------
+    def _own(self, norms: list[str]) -> np.ndarray:
+        return np.hstack([shape_features(norms), self.lexicon_.transform(norms)])
+
+    def _stage1_matrix(self, norms: list[str], own: np.ndarray) -> sp.csr_matrix:
+        dense = sp.csr_matrix(self.scaler_.transform(own).astype(np.float32))
+        return sp.hstack([self.ngrams_.transform(norms), dense], format="csr")
+
+    def _stage2_matrix(
+        self, docs: Sequence[Document], norms: list[str], own: np.ndarray, p1: np.ndarray
+    ) -> np.ndarray:
+        lengths = np.fromiter((len(t) for t in norms), dtype=np.float32, count=len(norms))
+        sizes = [len(doc.paragraphs) for doc in docs]
+        blocks = []
+        seg = np.zeros(len(norms), dtype=np.float32)
+        pos = 0
+        for n in sizes:
+            sl = slice(pos, pos + n)
+            block, seg_mask = document_context(p1[sl], lengths[sl], norms[sl])
+            blocks.append(block)
+            seg[sl] = seg_mask
+            pos += n
+        weight = np.log1p(lengths)
+        topics = topic_features(self.topics_.transform(norms), sizes, p1[:, 0] * weight, seg * weight, lengths)
+        return np.hstack([own, np.vstack(blocks), topics])
+
+    @staticmethod
+    def _norms(docs: Sequence[Document]) -> list[str]:
+        return [p.norm for d in docs for p in d.paragraphs]
+
+    # -- estimator API --------------------------------------------------------------------------
+    def fit(
+        self,
+        docs: Sequence[Document],
+        labels: Sequence[Sequence[str]],
+        sample_weight: Sequence[np.ndarray] | None = None,
+    ) -> "ParagraphClassifier":
+        """Fit on documents; ``labels[i]`` and ``sample_weight[i]`` have one entry per paragraph of ``docs[i]``."""
+        self.classes_ = np.array(LABELS)
+        index = {label: i for i, label in enumerate(LABELS)}
+        y = np.array([index[label] for doc_labels in labels for label in doc_labels], dtype=np.int64)
+        norms = self._norms(docs)
+        if len(y) != len(norms):
+            raise ValueError(f"{len(y)} labels for {len(norms)} paragraphs")
+        w = (
+            np.concatenate([np.asarray(s, dtype=np.float64) for s in sample_weight])
+            if sample_weight is not None
+            else np.ones(len(y))
+        )
+        groups = np.repeat(np.arange(len(docs)), [len(d.paragraphs) for d in docs])
+
+        self.lexicon_ = SpamLexicon(self.lexicon_terms).fit()
+        self.ngrams_ = CharNgrams(self.ngram_features).fit(norms)
+        self.topics_ = TopicVectors(self.topic_features).fit(norms)
+        own = self._own(norms)
+        self.scaler_ = StandardScaler().fit(own)
+        X1 = self._stage1_matrix(norms, own)
+
+        p1_oof = np.zeros((len(y), len(LABELS)), dtype=np.float32)
+        for train, test in GroupKFold(n_splits=self.oof_folds).split(X1, y, groups):
+            p1_oof[test] = self._proba(self._fit_stage1(X1[train], y[train], w[train]), X1[test])
+        self.stage1_ = self._fit_stage1(X1, y, w)
+
+        X2 = self._stage2_matrix(docs, norms, own, p1_oof)
+        self.stage2_ = HistGradientBoostingClassifier(
+            max_iter=self.stage2_iter,
+            learning_rate=self.stage2_lr,
+            max_leaf_nodes=self.stage2_leaves,
+            l2_regularization=1.0,
+            early_stopping=False,
+            random_state=self.random_state,
+        ).fit(X2, y, sample_weight=w)
+        self.n_features_in_ = X2.shape[1]
+        return self
+
+    def _fit_stage1(self, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> SGDClassifier:
+        # Logistic loss by SGD: L-BFGS over ~2M coefficients costs minutes, SGD seconds, same scores.
+        return SGDClassifier(
+            loss="log_loss",
+            alpha=self.stage1_alpha,
+            max_iter=self.stage1_epochs,
+            tol=None,
+            random_state=self.random_state,
+        ).fit(X, y, sample_weight=w)
+
+    @staticmethod
+    def _proba(model: SGDClassifier | HistGradientBoostingClassifier, X: object) -> np.ndarray:
+        """Probabilities in :data:`LABELS` order, zero for a class the model never saw."""
+        out = np.zeros((X.shape[0], len(LABELS)), dtype=np.float32)  # type: ignore[union-attr]
+        out[:, model.classes_] = model.predict_proba(X)
+        return out
+
+    def predict_proba_docs(self, docs: Sequence[Document]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per document, ``(final, first_pass)`` probability matrices with one row per paragraph."""
+        norms = self._norms(docs)
+        if not norms:
+            empty = np.zeros((0, len(LABELS)), dtype=np.float32)
+            return [(empty, empty) for _ in docs]
+        own = self._own(norms)
+        p1 = self._proba(self.stage1_, self._stage1_matrix(norms, own))
+        p2 = self._proba(self.stage2_, self._stage2_matrix(docs, norms, own, p1))
+        out = []
+        pos = 0
+        for doc in docs:
+            n = len(doc.paragraphs)
+            out.append((p2[pos : pos + n], p1[pos : pos + n]))
+            pos += n
+        return out
+
+    def feature_names(self) -> list[str]:
+        """Stage-2 column names, for inspection and the model card."""
+        return list(SHAPE_NAMES) + self.lexicon_.feature_names() + context_feature_names(len(LABELS))

@@ -1,0 +1,67 @@
+"""Named defaults, in one place.
+
+Every tunable the CLI, the HTTP service and the batch runner expose starts here; flags and
+``JINGWEN_*`` environment variables override them through :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+LABELS: tuple[str, ...] = ("content", "chrome", "spam", "off_topic")
+"""The four paragraph labels, in the column order of every score matrix."""
+
+KEEP_DEFAULT: tuple[str, ...] = ("content",)
+"""Labels that survive cleaning unless the caller asks otherwise."""
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR_DEFAULT = REPO_ROOT / "models"
+
+HOST_DEFAULT = "127.0.0.1"
+PORT_DEFAULT = 8000
+WORKERS_DEFAULT = 1
+MAX_BODY_BYTES_DEFAULT = 2 * 1024 * 1024
+MAX_BATCH_DOCUMENTS_DEFAULT = 256
+CLEAN_BATCH_SIZE_DEFAULT = 64
+"""Documents featurised together: one vectorised pass amortises the per-call cost of the models."""
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(f"JINGWEN_{name.upper()}")
+    return value if value not in (None, "") else None
+
+
+@dataclass
+class Settings:
+    """One settings object for every entry point; ``from_env`` applies ``JINGWEN_<FIELD>``."""
+
+    models_dir: Path = MODELS_DIR_DEFAULT
+    model: str | None = None
+    host: str = HOST_DEFAULT
+    port: int = PORT_DEFAULT
+    workers: int = WORKERS_DEFAULT
+    max_body_bytes: int = MAX_BODY_BYTES_DEFAULT
+    max_batch_documents: int = MAX_BATCH_DOCUMENTS_DEFAULT
+    admin_token: str | None = None
+    keep: tuple[str, ...] = field(default=KEEP_DEFAULT)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        """Defaults, then environment, then explicit (non-None) overrides such as CLI flags."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = _env(f.name)
+            if raw is None:
+                continue
+            if f.name == "models_dir":
+                values[f.name] = Path(raw)
+            elif f.name == "keep":
+                values[f.name] = tuple(x.strip() for x in raw.split(",") if x.strip())
+            elif f.type in ("int", int):
+                values[f.name] = int(raw)
+            else:
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,127 @@
+"""Sparse text representations: character n-grams for the first pass, words for topic fit.
+
+Both are hashed (no vocabulary to store, a fixed model size) and computed for a whole batch of
+paragraphs at once: per-paragraph Python loops were the cleaner's main cost.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import rjieba
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfTransformer
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+_PRIME = np.uint64(1_000_003)
+
+
+def cjk_words(text: str) -> list[str]:
+    """jieba words (via rjieba) of the CJK runs of ``text``, single characters dropped.
+
+    Only CJK runs are segmented: on Latin, digits and punctuation rjieba and jieba differ, and
+    those tokens carry no topic anyway. Single characters are mostly function words.
+    """
+    return [w for run in _CJK_RUN.findall(text) for w in rjieba.cut(run) if len(w) > 1]
+
+
+def char_ngram_counts(texts: Sequence[str], n_features: int, ngram_range: tuple[int, int]) -> sp.csr_matrix:
+    """Hashed counts of the character n-grams of each text, vectorised over the whole batch.
+
+    Code points are combined by a polynomial hash in uint64 (wrapping arithmetic), salted by n and
+    mixed before the modulo. N-grams never cross from one text into the next.
+    """
+    n_rows = len(texts)
+    if not n_rows:
+        return sp.csr_matrix((0, n_features), dtype=np.float32)
+    lowered = [t.lower() for t in texts]
+    # \x00 separates texts; normalised text holds no control characters, so it never occurs inside.
+    cp = np.frombuffer("\x00".join(lowered).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(t) for t in lowered), dtype=np.int64, count=n_rows)
+    row_of = np.repeat(np.arange(n_rows, dtype=np.int32), lengths + 1)[: len(cp)]
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    total = len(cp)
+    with np.errstate(over="ignore"):
+        for n in range(ngram_range[0], ngram_range[1] + 1):
+            m = total - n + 1
+            if m <= 0:
+                continue
+            h = cp[:m] + np.uint64(n) * _PRIME
+            valid = cp[:m] != 0
+            for k in range(1, n):
+                nxt = cp[k : k + m]
+                h = h * _PRIME + nxt
+                valid &= nxt != 0
+            h = h * _MULT
+            h ^= h >> np.uint64(29)
+            cols.append((h[valid] % np.uint64(n_features)).astype(np.int32))
+            rows.append(row_of[:m][valid])
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
+    m = sp.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(n_rows, n_features))
+    m.sum_duplicates()
+    return m
+
+
+def word_counts(texts: Sequence[str], n_features: int, cache: dict[str, int] | None = None) -> sp.csr_matrix:
+    """Hashed counts of the jieba words (two characters or more) of each text's CJK runs.
+
+    One rjieba call segments the whole batch: runs are joined by spaces and texts by newlines,
+    which jieba never merges into a word. Words hash with CRC-32, stable across processes.
+    """
+    n_rows = len(texts)
+    joined = "\n".join(" ".join(_CJK_RUN.findall(t)) for t in texts)
+    cache = {} if cache is None else cache
+    rows: list[int] = []
+    cols: list[int] = []
+    row = 0
+    for token in rjieba.cut(joined):
+        if len(token) < 2 or not ("\u3400" <= token[0] <= "\ufaff"):
+            row += token.count("\n")
+            continue
+        col = cache.get(token)
+        if col is None:
+            col = cache[token] = zlib.crc32(token.encode("utf-8")) % n_features
+        rows.append(row)
+        cols.append(col)
+    m = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (np.asarray(rows, dtype=np.int32), np.asarray(cols, dtype=np.int32))),
+        shape=(n_rows, n_features),
+    )
+    m.sum_duplicates()
+    return m
+
+
+class CharNgrams(BaseEstimator, TransformerMixin):
+    """Hashed, sub-linear TF-IDF character 1-3-grams of each paragraph."""
+
+    def __init__(self, n_features: int = 2**19, ngram_range: tuple[int, int] = (1, 3)) -> None:
+        self.n_features = n_features
+        self.ngram_range = ngram_range
+
+    def fit(self, norms: Sequence[str], y: object = None) -> "CharNgrams":
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(char_ngram_counts(norms, self.n_features, self.ngram_range))
+        return self
+
+    def transform(self, norms: Sequence[str]) -> sp.csr_matrix:
+        return self.tfidf_.transform(char_ngram_counts(norms, self.n_features, self.ngram_range)).astype(np.float32)
+
+
+class TopicVectors(BaseEstimator, TransformerMixin):
+    """L2-normalised TF-IDF over jieba words: the space in which a paragraph fits its document or not."""
+
+    def __init__(self, n_features: int = 2**18) -> None:
+        self.n_features = n_features
+
+    def fit(self, norms: Sequence[str], y: object = None) -> "TopicVectors":
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(word_counts(norms, self.n_features))
+        return self
+
+    def transform(self, norms: Sequence[str]) -> sp.csr_matrix:
+        return self.tfidf_.transform(word_counts(norms, self.n_features)).astype(np.float32)

@@ -1,0 +1,86 @@
+"""Training end to end on data a fresh clone has: the seeds and the invented fixture corpus."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from service.artifact import load_model
+from service.document import build_documents
+from training.data import LabelledDataError, read_labelled
+from training.recipe import Recipe
+from training.train import train
+from tests.conftest import FIXTURES, SEEDS_DIR
+
+SMALL = {"oof_folds": 2, "stage2_iter": 20, "ngram_features": 2**14, "topic_features": 2**12}
+
+
+def small_recipe(**kw) -> Recipe:
+    base = dict(seeds=SEEDS_DIR / "labelled.jsonl", devset=None, corpora=FIXTURES / "corpora", synthetic_docs=40, seed=7, params=SMALL)
+    base.update(kw)
+    return Recipe(**base)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("models") / "tiny"
+    model, manifest = train(small_recipe(), out, version="test-1")
+    return out, model, manifest
+
+
+def test_training_writes_a_verified_model_directory_with_its_data_hashes(trained):
+    out, _, manifest = trained
+    loaded = load_model(out)
+    assert loaded.version == "test-1"
+    roles = {f["role"] for f in manifest["training"]["files"]}
+    assert {"seeds", "corpora"} <= roles
+    seeds_entry = next(f for f in manifest["training"]["files"] if f["role"] == "seeds")
+    import hashlib
+
+    assert seeds_entry["sha256"] == hashlib.sha256((SEEDS_DIR / "labelled.jsonl").read_bytes()).hexdigest()
+    assert manifest["training"]["documents"] == {"seeds": 5, "synthetic": 40}
+    assert "synthetic_test" in manifest["metrics"]
+    assert (out / "MODEL_CARD.md").read_text().startswith("# Model card")
+
+
+def test_same_inputs_and_seed_give_the_same_predictions(trained, tmp_path):
+    _, model, _ = trained
+    again, _ = train(small_recipe(), tmp_path / "again", version="test-1")
+    docs = build_documents([p.read_text("utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))])
+    for (a, _), (b, _) in zip(model.predict_proba_docs(docs), again.predict_proba_docs(docs)):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+
+def test_training_without_any_data_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="no training data"):
+        train(Recipe(seeds=None, devset=None, corpora=None, synthetic_docs=0), tmp_path / "none")
+
+
+def test_labelled_reader_names_file_and_line_of_a_bad_record(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"id": "a", "paragraphs": [{"text": "正文", "label": "content"}]}\n'
+        '{"id": "b", "paragraphs": [{"text": "一\\n二", "label": "content"}]}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LabelledDataError, match=rf"{bad}:2: paragraph 0: paragraph text contains a line break"):
+        read_labelled(bad)
+
+
+def test_train_command_line_trains_on_labelled_files_only(tmp_path):
+    out = tmp_path / "models" / "cli"
+    run = subprocess.run(
+        [sys.executable, "-m", "jingwen", "train", "--out", str(out), "--no-devset", "--no-synthetic",
+         "--corpora", str(FIXTURES / "corpora"), "--data", str(FIXTURES / "hard_cases.jsonl"), "--promote"],
+        capture_output=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr.decode()
+    assert (out.parent / "CURRENT").read_text().strip() == "cli"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["training"]["documents"] == {"seeds": 5, "user": 5}
+    assert load_model(out.parent).path == out

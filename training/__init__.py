@@ -1,0 +1,1 @@
+"""Offline side of Jingwen: labelled data, synthesis, training and evaluation (imports ``service``)."""
