@@ -3,11 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-MODEL_VERSION ?= 0.1.0
+MODEL_VERSION ?= 0.2.0
 MODEL_NAME ?= jingwen-zh-$(MODEL_VERSION)
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: venv serve test bench model quality clean-venv
+.PHONY: venv browser serve test bench model quality clean-venv
 
 venv: $(STAMP)
 
@@ -20,7 +20,14 @@ $(STAMP): pyproject.toml requirements.lock
 serve: venv
 	$(VENV)/bin/jingwen serve
 
-test: venv
+# The review page's end-to-end test drives Debian's Chromium (never a downloaded browser).
+# Installed when missing and we are root; otherwise that test skips and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+	  (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) || \
+	  echo "warning: could not install chromium; the review page's browser test will be skipped"
+
+test: venv browser
 	$(PY) -m pytest -q
 
 bench: venv

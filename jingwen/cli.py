@@ -13,6 +13,10 @@ import os
 import sys
 from pathlib import Path
 
+# Each process is one worker: OpenMP/BLAS thread teams on top of our own processes only contend.
+# Set before anything imports scikit-learn (the service package does), or it is read too late.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 from service.settings import KEEP_DEFAULT, LABELS, MODELS_DIR_DEFAULT, Settings
 
 log = logging.getLogger("jingwen")
@@ -83,7 +87,7 @@ def _usage(message: str) -> int:
 
 def _clean_batch(args: argparse.Namespace, source: Path) -> int:
     """``jingwen clean`` on a corpus: every record to the output or the rejects, summary on stderr."""
-    from service.batch import BatchError, BatchOptions, clean_corpus, format_summary
+    from service.batch import BatchError, BatchOptions, BatchUsageError, clean_corpus, format_summary
     from service.corpus_evidence import SiteRepeatParams
     from service.textio import check_encoding
 
@@ -116,6 +120,8 @@ def _clean_batch(args: argparse.Namespace, source: Path) -> int:
             summary = clean_files(source, args.output, options, models_dir=args.models_dir, model=args.model, address=args.ray_address)
         else:
             summary = clean_corpus(source, args.output, options, models_dir=args.models_dir, model=args.model)
+    except BatchUsageError as exc:
+        return _usage(str(exc))
     except BatchError as exc:
         print(f"jingwen clean: error: {exc}", file=sys.stderr)
         return 1
@@ -129,9 +135,28 @@ def _clean_batch(args: argparse.Namespace, source: Path) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from service.model import ParagraphClassifier
     from training.recipe import CORPORA_DEFAULT, DEVSET_DEFAULT, SEEDS_DEFAULT, Recipe
-    from training.train import train
+    from training.train import train, training_summary
 
+    allowed = set(ParagraphClassifier().get_params()) - {"lexicon_terms"}
+    params: dict[str, object] = {}
+    for item in args.param:
+        key, sep, raw = item.partition("=")
+        if not sep or key.strip() not in allowed:
+            print(f"jingwen train: usage error: --param {item!r}: expected KEY=VALUE with KEY one of {', '.join(sorted(allowed))}", file=sys.stderr)
+            return 2
+        try:
+            params[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[key.strip()] = raw
+    if args.cv_folds < 0:
+        print("jingwen train: usage error: --cv-folds must be 0 (off) or more", file=sys.stderr)
+        return 2
+    models_dir = args.models_dir or args.out.parent
+    if args.promote and args.out.parent.resolve() != Path(models_dir).resolve():
+        print(f"jingwen train: usage error: --promote needs --out inside the models directory {models_dir}", file=sys.stderr)
+        return 2
     recipe = Recipe(
         seeds=None if args.no_seeds else (args.seeds or SEEDS_DEFAULT),
         devset=None if args.no_devset else (args.devset or DEVSET_DEFAULT),
@@ -139,16 +164,34 @@ def cmd_train(args: argparse.Namespace) -> int:
         user_data=list(args.data),
         synthetic_docs=0 if args.no_synthetic else args.synthetic,
         seed=args.seed,
+        params=params,
+        served_models=Path(models_dir),
+        cv_folds=args.cv_folds,
     )
     _, manifest = train(recipe, args.out, args.version)
+    switch = None
     if args.promote:
-        from service.artifact import CURRENT_FILE
+        from service.registry import promote
 
-        (args.out.parent / CURRENT_FILE).write_text(args.out.name + "\n", encoding="utf-8")
-    metrics = manifest.get("metrics", {})
-    print(json.dumps({"model": str(args.out), "version": manifest["version"], "metrics": {
-        k: {"content_kept": v["char"]["content_kept"], "removed": v["char"]["removed"]} for k, v in metrics.items()  # type: ignore[union-attr]
-    }}, ensure_ascii=False, indent=1))
+        switch = promote(Path(models_dir), args.out.name)
+    if args.json:
+        metrics = manifest.get("metrics", {})
+        print(json.dumps({
+            "model": str(args.out), "version": manifest["version"],
+            "synthesis": manifest["training"]["synthesis"], "lexicon": manifest["training"]["lexicon"],  # type: ignore[index]
+            "evaluation": manifest["training"]["evaluation"],  # type: ignore[index]
+            "promoted": switch is not None,
+            "metrics": {
+                k: {"keep_f1": v["char"]["keep_f1"], "content_kept": v["char"]["content_kept"], "removed": v["char"]["removed"]}
+                for k, v in metrics.items()  # type: ignore[union-attr]
+            },
+        }, ensure_ascii=False, indent=1))
+    else:
+        print(training_summary(manifest, args.out))
+        if switch is not None and switch.changed:
+            print(f"promoted: {args.out.name} is now served from {models_dir} (was {switch.previous or 'none'})")
+        elif switch is not None:
+            print(f"{args.out.name} is the served model in {models_dir} (already promoted)")
     return 0
 
 
@@ -172,6 +215,60 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         for title, report in reports.items():
             print(format_report(report, f"== {title}"))  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from service import registry
+
+    models_dir = Settings.from_env(models_dir=args.models_dir).models_dir
+    if args.action == "list":
+        entries = registry.list_models(models_dir, verify_files=args.verify)
+        if args.json:
+            print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
+            return 0
+        if not entries:
+            print(f"no models in {models_dir}")
+            return 0
+        name_w = max(4, *(len(e.name) for e in entries))
+        ver_w = max(7, *(len(e.version) for e in entries))
+        print(f"  {'name':<{name_w}}  {'version':<{ver_w}}  {'created':<25}  metrics")
+        for e in entries:
+            mark = "*" if e.current else " "
+            note = f"  [{e.error}]" if e.error else ("  [verified]" if e.verified else "")
+            print(f"{mark} {e.name:<{name_w}}  {e.version:<{ver_w}}  {e.created:<25}  {e.summary()}{note}")
+        current = registry.current_name(models_dir)
+        if current and not any(e.current for e in entries):
+            print(f"CURRENT names {current!r}, which is not a model directory here")
+        return 0
+    if args.action == "promote":
+        switch = registry.promote(models_dir, args.name)
+        if not switch.changed:
+            print(f"{switch.current} is already the served model in {models_dir}")
+        else:
+            print(f"promoted: {switch.current} is now served from {models_dir} (was {switch.previous or 'none'}); "
+                  "a running server picks it up when it restarts or reloads")
+        return 0
+    switch = registry.rollback(models_dir)
+    print(f"rolled back: {switch.current} is served again from {models_dir} (was {switch.previous or 'none'}); "
+          "a running server picks it up when it restarts or reloads")
+    return 0
+
+
+def cmd_uncertain(args: argparse.Namespace) -> int:
+    from training.uncertain import find_uncertain, read_documents, write_records
+
+    if args.n < 1 or args.context < 0:
+        print("jingwen uncertain: usage error: -n must be at least 1 and --context at least 0", file=sys.stderr)
+        return 2
+    cleaner = _cleaner(args)
+    docs = read_documents(args.input, args.text_field, args.id_field, args.site_field)
+    records = find_uncertain(cleaner.model.classifier, docs, n=args.n, by=args.by, context=args.context,
+                             model_name=cleaner.model.path.name)
+    count = write_records(records, args.output)
+    chosen = sum(1 for r in records for p in r["paragraphs"] if p.get("uncertain"))  # type: ignore[union-attr]
+    print(f"jingwen uncertain: {chosen} paragraphs (least certain by {args.by}) in {count} records written to {args.output}; "
+          f"correct their labels, then: jingwen train --data {args.output} --out models/NAME", file=sys.stderr)
     return 0
 
 
@@ -199,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
         "clean", help="clean one document (FILE or stdin) or a corpus (JSONL, .jsonl.gz, Parquet, a .txt directory)",
         description="Clean one document, or a corpus in batch form: a FILE that is a directory of .txt files or "
         "ends in .jsonl, .jsonl.gz, .ndjson, .gz or .parquet (or --input) is cleaned record by record into -o, "
-        "in shards that --resume can finish after a crash. See docs/batch.md.",
+        "in shards that --resume can finish after a crash. See the README, 'Cleaning a corpus'.",
     )
     p.add_argument("file", nargs="?", help="text file to clean (- or nothing: stdin), or a corpus (see above)")
     p.add_argument("-i", "--input", type=Path, help="corpus to clean: JSONL (plain or gzip), Parquet, or a directory of .txt files")
@@ -241,19 +338,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_args(p)
     p.set_defaults(func=cmd_clean)
 
-    p = sub.add_parser("train", help="train a model directory from labelled data and the synthetic recipe")
+    p = sub.add_parser(
+        "train", help="train a model directory from labelled data and the synthetic recipe",
+        description="Train on your labelled JSONL (--data) together with the shipped recipe (seeds, dev set, "
+        "synthetic pages), cross-validate on your data and compare with the served model. See the README, 'Retraining on your own labels'.",
+    )
     p.add_argument("--out", type=Path, required=True, help="model directory to write, e.g. models/my-model")
-    p.add_argument("--data", type=Path, action="append", default=[], help="your labelled JSONL (repeatable)")
+    p.add_argument("--data", type=Path, action="append", default=[],
+                   help="your labelled JSONL (repeatable): seeds format, or `clean --jsonl --keep-original` output with labels corrected")
     p.add_argument("--seeds", type=Path, help="seed documents (default: seeds/labelled.jsonl)")
     p.add_argument("--devset", type=Path, help="labelled real pages (default: ../shared/devset/docs.jsonl)")
-    p.add_argument("--corpora", type=Path, help="prose corpora and lexicons for synthesis (default: ../shared/corpora)")
+    p.add_argument("--corpora", type=Path, help="prose corpora and lexicons for synthesis, laid out like tests/fixtures/corpora "
+                   "(default: ../shared/corpora; without it, the prose of your labelled documents and the served model's lexicon)")
     p.add_argument("--no-seeds", action="store_true")
     p.add_argument("--no-devset", action="store_true")
     p.add_argument("--no-synthetic", action="store_true", help="train on labelled files only")
     p.add_argument("--synthetic", type=int, default=None, help="number of synthetic documents")
     p.add_argument("--seed", type=int, default=None, help="synthesis seed")
+    p.add_argument("--cv-folds", type=int, default=3,
+                   help="cross-validate on your --data, grouped by site (else document), with this many folds; each "
+                   "costs one more fit (default 3; 0: off)")
+    p.add_argument("--models-dir", type=Path, default=None,
+                   help="where the served model is (CURRENT): compared with, and lends its spam lexicon when there are "
+                   "no corpora (default: the directory of --out)")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="classifier parameter, e.g. stage2_iter=50 (repeatable; for experiments and tests)")
     p.add_argument("--version", help="version string for the manifest (default: today's date)")
-    p.add_argument("--promote", action="store_true", help="make it the served model (write CURRENT)")
+    p.add_argument("--promote", action="store_true", help="make it the served model (jingwen models promote) once trained")
+    p.add_argument("--json", action="store_true", help="print a JSON summary instead of the report")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("eval", help="score models on labelled data, per label, by line and by character")
@@ -263,6 +375,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", action="store_true", help="also score the plain-text rules baseline")
     p.add_argument("--json", action="store_true", help="print the full reports as JSON")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("models", help="model versions: list, promote one to served, roll back",
+                       description="Model versions in the models directory; CURRENT names the served one, HISTORY the "
+                       "ones it named before. Promotion and rollback verify the model first and switch atomically.")
+    msub = p.add_subparsers(dest="action", required=True)
+    q = msub.add_parser("list", help="every model: name, version, created, metrics; * marks the served one")
+    q.add_argument("--verify", action="store_true", help="also check every model file's SHA-256 against its manifest")
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--models-dir", type=Path, default=None)
+    q = msub.add_parser("promote", help="serve model NAME (verified first; the old one is kept in HISTORY)")
+    q.add_argument("name")
+    q.add_argument("--models-dir", type=Path, default=None)
+    q = msub.add_parser("rollback", help="serve the previously promoted model again")
+    q.add_argument("--models-dir", type=Path, default=None)
+    p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("uncertain", help="the paragraphs the model is least sure of, as labelled data to correct",
+                       description="Read {\"id\", \"text\"} JSONL, write the N least certain paragraphs with their "
+                       "neighbours in the labelled format, pre-labelled by the model, ready to correct and train on.")
+    p.add_argument("input", type=Path, help="documents, JSONL")
+    p.add_argument("-n", type=int, default=200, help="uncertain paragraphs to select (default 200; a repeated line counts once)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="labelled JSONL to write")
+    p.add_argument("--by", choices=("margin", "entropy"), default="margin",
+                   help="margin between the two highest scores (default) or entropy of the scores")
+    p.add_argument("--context", type=int, default=2, help="neighbours on each side (default 2)")
+    p.add_argument("--text-field", default="text")
+    p.add_argument("--id-field", default="id")
+    p.add_argument("--site-field", default="site", help="field naming the site, carried to the output (default: site)")
+    _add_model_args(p)
+    p.set_defaults(func=cmd_uncertain)
 
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host", default=None)
@@ -276,8 +418,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Each process is one worker: BLAS/OpenMP threads on top of our own processes only contend.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,

@@ -3,28 +3,42 @@
 Each worker process builds one app with :func:`create_app`; the app's lifespan loads the model
 once into ``app.state.cleaner`` (no module-level model). Cleaning is CPU-bound and runs in a
 small thread pool (``app.state.limiter``), never on the event loop; the cleaner only reads the
-fitted model, so concurrent calls are independent (see ``docs/http.md``, "Performance and concurrency").
+fitted model, so concurrent calls are independent (see the README, "Performance and concurrency").
 
-:func:`run` is what ``jingwen serve`` calls: it checks the model once in the parent, pins the
-model name, exports the settings as ``JINGWEN_*`` variables and starts uvicorn with the
+:func:`run` is what ``jingwen serve`` calls: it checks the model once in the parent, writes the
+name it resolved to a *reload file* (so every worker boots the same model even if ``CURRENT``
+changes meanwhile), exports the settings as ``JINGWEN_*`` variables and starts uvicorn with the
 ``create_app`` factory, so every worker rebuilds the same :class:`Settings`.
+
+Model reload (README, "Switching models without a restart"): ``POST /v1/model/reload`` (admin token) or SIGHUP makes a worker
+re-resolve ``CURRENT`` (unless the operator pinned ``--model``), load and verify the model in a
+thread, and swap ``app.state.cleaner`` in one assignment: a request holds the cleaner it started
+with, so in-flight requests finish on the old model. A worker that reloaded bumps the generation in
+the reload file; the other workers poll it and load the same model. SIGHUP to the ``jingwen serve``
+parent of several workers is passed to one ready worker, which then does exactly that.
 """
 
 from __future__ import annotations
 
-import codecs
+import asyncio
+import contextlib
+import hmac
 import json
 import logging
 import os
 import re
+import shutil
+import signal
+import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import asynccontextmanager
-from dataclasses import fields
+from dataclasses import dataclass, fields
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import anyio.to_thread
@@ -33,7 +47,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import models_json_schema
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -49,13 +63,42 @@ from .api_models import (
     CleanResponse,
     ErrorResponse,
     Health,
+    ModelInfo,
     Ready,
     ValidationErrorResponse,
 )
+from .artifact import ModelError, resolve_model_dir
 from .cleaner import Cleaner, check_keep
 from .records import CleanResult
+from .review import add_review_routes
 from .settings import LABELS, Settings
 from .textio import DecodeError, check_encoding, decode
+
+
+
+class ReloadResult(BaseModel):
+    """A successful ``POST /v1/model/reload``."""
+
+    status: Literal["reloaded"]
+    model: ModelInfo = Field(description="The model now served by the worker that answered.")
+    previous: ModelInfo | None = Field(description="The model it served before.")
+    changed: bool = Field(description="False when the same model file was loaded again.")
+    generation: int = Field(description="Reload generation (counts reloads across the server's workers).")
+    seconds: float = Field(description="Time to load and verify the new model.")
+    scope: Literal["all workers", "this worker"] = Field(
+        description="`all workers`: started by `jingwen serve`, the other workers follow within about a second; "
+        "`this worker`: the app runs without a reload file (e.g. under another ASGI server)."
+    )
+    worker_pid: int
+
+
+class ReloadFailed(BaseModel):
+    """A reload that could not load or verify the new model; the old one is still served."""
+
+    detail: str
+    reason: str
+    model: ModelInfo | None = Field(description="The model still served.")
+
 
 log = logging.getLogger("jingwen.service")
 access_log = logging.getLogger("jingwen.access")
@@ -411,6 +454,251 @@ async def _in_thread(request: Request, fn: Callable[[], Response]) -> Response:
     return await anyio.to_thread.run_sync(call, limiter=request.app.state.limiter)
 
 
+# --- model reload -------------------------------------------------------------------------------------
+
+RELOAD_FILE_ENV = "JINGWEN_RELOAD_FILE"
+"""Set by :func:`run` for its workers: the reload file (a small JSON file in a private temporary
+directory) through which a worker that reloaded tells the others which model to load."""
+RELOAD_POLL_SECONDS = 0.5
+"""How often a worker checks the reload file (one ``stat``); others follow a reload within about this."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def read_reload_state(path: Path) -> dict[str, Any] | None:
+    """``{"generation": int, "model": name or None, ...}`` from the reload file, or None if unusable."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or type(data.get("generation")) is not int:
+        return None
+    if data.get("model") is not None and not isinstance(data.get("model"), str):
+        return None
+    return data
+
+
+def write_reload_state(path: Path, generation: int, model: str | None) -> None:
+    """Replace the reload file atomically: a reader sees the old state or the new one, never a torn one."""
+    path = Path(path)
+    payload = json.dumps({"generation": generation, "model": model, "pid": os.getpid(), "time": _now()})
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(payload + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def _reload_file_locked(path: Path) -> Iterator[None]:
+    """Serialise read-modify-write of the reload file between workers (two reloads at once get two generations)."""
+    import fcntl
+
+    with open(Path(path).with_name(Path(path).name + ".lock"), "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def bump_reload_state(path: Path, model: str | None) -> int:
+    """Record that ``model`` is now served: the next generation, which every other worker loads."""
+    with _reload_file_locked(path):
+        state = read_reload_state(path) or {"generation": 0}
+        generation = int(state["generation"]) + 1
+        write_reload_state(path, generation, model)
+    return generation
+
+
+def _served(cleaner: Cleaner | None) -> dict[str, str] | None:
+    return None if cleaner is None else _model_info(cleaner)
+
+
+def _fingerprint(cleaner: Cleaner | None) -> tuple[str, str] | None:
+    if cleaner is None:
+        return None
+    entry = cleaner.model.manifest.get("model_file") or {}
+    return (str(cleaner.model.path), str(entry.get("sha256", "")) if isinstance(entry, dict) else "")
+
+
+@dataclass
+class ReloadOutcome:
+    ok: bool
+    trigger: str
+    model: dict[str, str] | None
+    previous: dict[str, str] | None
+    generation: int
+    seconds: float
+    changed: bool = False
+    reason: str | None = None
+
+
+_RESOLVE = object()
+"""``ModelReloader.reload(name=_RESOLVE)``: load what CURRENT names now (or the operator's pinned model)."""
+
+
+class ModelReloader:
+    """Reloads one worker's model and keeps it in step with the other workers of the same server.
+
+    - :meth:`reload` resolves the model to serve (the operator's ``--model`` if pinned, else what
+      ``CURRENT`` names now), loads and verifies it in a thread (SHA-256 against the manifest, then a
+      trial clean), and only then replaces ``app.state.cleaner``; a failure leaves the old model in
+      service and is reported. One reload at a time per worker.
+    - With a reload file (``jingwen serve`` makes one), a successful reload writes the next
+      generation and the model's name to it; :meth:`watch` in every other worker notices within
+      ``RELOAD_POLL_SECONDS`` and loads that same name (not CURRENT again, so all workers agree).
+      A worker that boots (or is restarted by uvicorn) loads the name the file holds.
+    """
+
+    def __init__(self, app: FastAPI, settings: Settings, reload_file: Path | None) -> None:
+        self.app = app
+        self.settings = settings
+        self.reload_file = reload_file
+        self.generation = 0
+        self.loaded_at: str | None = None
+        self.last: ReloadOutcome | None = None
+        self._lock: asyncio.Lock | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def scope(self) -> str:
+        return "all workers" if self.reload_file is not None else "this worker"
+
+    def boot_name(self) -> str | None:
+        """The model a booting worker loads: the pinned one, else the reload file's, else CURRENT's (None)."""
+        state = read_reload_state(self.reload_file) if self.reload_file is not None else None
+        if state is not None:
+            self.generation = state["generation"]
+        if self.settings.model is not None:
+            return self.settings.model
+        return state.get("model") if state is not None else None
+
+    def _target(self) -> str | None:
+        """The name to load now (resolved here, once, so that loading cannot race a second CURRENT change)."""
+        if self.settings.model is not None:
+            return self.settings.model
+        models_dir = Path(self.settings.models_dir)
+        path = resolve_model_dir(models_dir)  # reads CURRENT; ModelError if it names nothing usable
+        return None if path == models_dir else path.name
+
+    def booted(self, cleaner: Cleaner) -> None:
+        self.app.state.cleaner = cleaner
+        self.loaded_at = _now()
+
+    async def reload(self, trigger: str, name: object = _RESOLVE, generation: int | None = None) -> ReloadOutcome:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            old = self.app.state.cleaner
+            started = time.perf_counter()
+            try:
+                target = self._target() if name is _RESOLVE else name
+                new = await anyio.to_thread.run_sync(_load, self.settings, target)
+            except Exception as exc:  # whatever went wrong, the old model stays in service
+                reason = str(exc) if isinstance(exc, ModelError) else f"{type(exc).__name__}: {exc}"
+                if generation is not None:
+                    self.generation = max(self.generation, generation)  # do not retry the same generation forever
+                outcome = ReloadOutcome(False, trigger, _served(old), _served(old), self.generation,
+                                        time.perf_counter() - started, reason=reason)
+                log.error("model reload (%s) failed; still serving %s: %s", trigger,
+                          f"{old.model.path.name} (version {old.version})" if old is not None else "nothing", reason)
+                self.last = outcome
+                return outcome
+            self.app.state.cleaner = new  # one assignment: a request uses the cleaner it started with
+            self.loaded_at = _now()
+            if generation is None and self.reload_file is not None:
+                try:
+                    generation = await anyio.to_thread.run_sync(bump_reload_state, self.reload_file, target)
+                except OSError as exc:
+                    log.warning("could not write the reload file %s (%s): other workers keep their model", self.reload_file, exc)
+            self.generation = generation if generation is not None else self.generation + 1
+            outcome = ReloadOutcome(True, trigger, _served(new), _served(old), self.generation,
+                                    time.perf_counter() - started, changed=_fingerprint(new) != _fingerprint(old))
+            log.info(
+                "model reloaded (%s): %s -> %s (version %s) from %s in %.2fs, generation %d",
+                trigger, f"{old.model.path.name} (version {old.version})" if old is not None else "nothing",
+                new.model.path.name, new.version, new.model.path, outcome.seconds, self.generation,
+            )
+            self.last = outcome
+            return outcome
+
+    async def watch(self) -> None:
+        """Follow the reload file: load the model another worker (or SIGHUP) switched to."""
+        assert self.reload_file is not None
+        seen: tuple[int, int, int] | None = None
+        while True:
+            await asyncio.sleep(RELOAD_POLL_SECONDS)
+            if self._lock is not None and self._lock.locked():
+                continue  # a reload of ours is under way (and may be writing the file)
+            try:
+                st = os.stat(self.reload_file)
+            except OSError:
+                continue
+            sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+            if sig == seen:
+                continue
+            seen = sig
+            state = read_reload_state(self.reload_file)
+            if state is not None and state["generation"] > self.generation:
+                try:
+                    await self.reload("reload file", name=state.get("model"), generation=state["generation"])
+                except Exception:  # never let the watcher die
+                    log.exception("following the reload file failed")
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def start(self) -> Callable[[], None]:
+        """Start watching the reload file and listening for SIGHUP; returns the function that stops both."""
+        self._lock = asyncio.Lock()
+        loop = asyncio.get_running_loop()
+        if self.reload_file is not None:
+            self._spawn(self.watch())
+        sighup = False
+        if hasattr(signal, "SIGHUP") and threading.current_thread() is threading.main_thread():
+            try:
+                loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self.reload("SIGHUP")))
+                sighup = True
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread's loop, or no signals here
+                pass
+
+        def stop() -> None:
+            if sighup:
+                with contextlib.suppress(Exception):
+                    loop.remove_signal_handler(signal.SIGHUP)
+            for task in list(self._tasks):
+                task.cancel()
+
+        return stop
+
+
+def _check_admin(settings: Settings, request: Request) -> None:
+    """404 while reload over HTTP is off (no admin token configured); 401 without the right bearer token."""
+    token = settings.admin_token
+    if not token:
+        raise ApiError(
+            404,
+            "model reload over HTTP is off: the server has no admin token (set JINGWEN_ADMIN_TOKEN and restart "
+            "to enable POST /v1/model/reload); SIGHUP to the server process reloads the model without one",
+        )
+    scheme, _, given = request.headers.get("authorization", "").strip().partition(" ")
+    ok = scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("latin-1"), token.encode("utf-8"))
+    if not ok:
+        raise ApiError(
+            401,
+            "missing or wrong admin token: send Authorization: Bearer <the server's JINGWEN_ADMIN_TOKEN>",
+            {"WWW-Authenticate": 'Bearer realm="jingwen"'},
+        )
+
+
 # --- OpenAPI -----------------------------------------------------------------------------------------
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -460,24 +748,35 @@ def _body_doc(ref: str, examples: dict[str, Any], text: bool) -> dict[str, Any]:
 # --- the app ------------------------------------------------------------------------------------------
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """One app per worker; its lifespan loads the model into ``app.state.cleaner``."""
-    settings = settings or Settings.from_env()
+def create_app(settings: Settings | None = None, reload_file: Path | None = None) -> FastAPI:
+    """One app per worker; its lifespan loads the model into ``app.state.cleaner``.
+
+    ``reload_file`` keeps the workers of one server on the same model across reloads (see
+    :class:`ModelReloader`); built from the environment (``settings`` None), it is
+    ``JINGWEN_RELOAD_FILE``, which :func:`run` sets.
+    """
+    if settings is None:
+        settings = Settings.from_env()
+        if reload_file is None and os.environ.get(RELOAD_FILE_ENV):
+            reload_file = Path(os.environ[RELOAD_FILE_ENV])
     check_keep(settings.keep)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
         started = time.perf_counter()
         app.state.limiter = anyio.CapacityLimiter(CLEAN_THREADS)
-        cleaner = await anyio.to_thread.run_sync(_load, settings)
-        app.state.cleaner = cleaner
+        reloader: ModelReloader = app.state.reloader
+        cleaner = await anyio.to_thread.run_sync(_load, settings, reloader.boot_name())
+        reloader.booted(cleaner)
         log.info(
             "model %s (version %s) loaded from %s in %.2fs",
             cleaner.model.path.name, cleaner.version, cleaner.model.path, time.perf_counter() - started,
         )
+        stop = reloader.start()
         try:
             yield
         finally:
+            stop()
             app.state.cleaner = None
 
     app = FastAPI(
@@ -489,6 +788,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.cleaner = None
     app.state.limiter = None
+    app.state.reloader = ModelReloader(app, settings, reload_file)
     app.openapi = _openapi(app, settings)  # type: ignore[method-assign]
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -520,7 +820,62 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}, 503: _ERRORS[503]},
     )
     async def model(request: Request) -> Response:
-        return json_response(_cleaner(request).model.manifest)
+        cleaner = _cleaner(request)
+        reloader: ModelReloader = request.app.state.reloader
+        served = {
+            **_model_info(cleaner),
+            "loaded_at": reloader.loaded_at,
+            "generation": reloader.generation,
+            "worker_pid": os.getpid(),
+            "follows": "pinned model" if settings.model is not None else "CURRENT",
+        }
+        return json_response({**cleaner.model.manifest, "served": served}, headers={"X-Model-Version": cleaner.version})
+
+    @app.post(
+        "/v1/model/reload",
+        response_model=ReloadResult,
+        tags=["model"],
+        summary="Load the promoted model (what models/CURRENT names) and serve it; admin token required",
+        description=(
+            "Re-resolves `CURRENT` (or the model pinned with `--model`), loads and verifies it off the event loop "
+            "(SHA-256 against its manifest, then a trial clean) and swaps it in atomically: requests in flight "
+            "finish on the old model. With several workers started by `jingwen serve`, the others follow within "
+            "about a second. Off (404) unless the server has an admin token (`JINGWEN_ADMIN_TOKEN`); send it as "
+            "`Authorization: Bearer <token>`. A failed reload keeps the old model and answers 409 with the reason. "
+            "Takes no body: nothing but the models directory is ever loaded."
+        ),
+        responses={
+            401: {"model": ErrorResponse, "description": "Missing or wrong admin token."},
+            404: {"model": ErrorResponse, "description": "Reload over HTTP is off: no admin token is configured."},
+            409: {"model": ReloadFailed, "description": "The new model could not be loaded or verified; the old one is still served."},
+            503: _ERRORS[503],
+        },
+    )
+    async def reload_model(request: Request) -> Response:
+        _check_admin(settings, request)
+        old = _cleaner(request)
+        reloader: ModelReloader = request.app.state.reloader
+        outcome = await reloader.reload("POST /v1/model/reload")
+        if not outcome.ok:
+            return _error(
+                409,
+                f"reload failed, still serving {old.model.path.name} (version {old.version}): {outcome.reason}",
+                reason=outcome.reason,
+                model=outcome.model,
+            )
+        return json_response(
+            {
+                "status": "reloaded",
+                "model": outcome.model,
+                "previous": outcome.previous,
+                "changed": outcome.changed,
+                "generation": outcome.generation,
+                "seconds": round(outcome.seconds, 3),
+                "scope": reloader.scope,
+                "worker_pid": os.getpid(),
+            },
+            headers={"X-Model-Version": str((outcome.model or {}).get("version", ""))},
+        )
 
     @app.post(
         "/v1/clean",
@@ -561,12 +916,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 use_keep = req.keep if req.keep is not None else query_keep
                 with_paragraphs = req.paragraphs if "paragraphs" in req.model_fields_set or paragraphs is None else paragraphs
             else:
-                # A UTF-8 BOM is not text; strip it here so offsets count from the first byte sent.
-                bom = len(codecs.BOM_UTF8) if charset == "utf-8" and body.startswith(codecs.BOM_UTF8) else 0
                 try:
-                    text = decode(body[bom:], charset, "request body")
+                    text = decode(body, charset, "request body")  # drops a UTF-8 BOM; offsets count it
                 except DecodeError as exc:
-                    offset = exc.offset + bom
+                    offset = exc.offset
                     raise ApiError(
                         400,
                         f"request body is not valid {charset} at byte offset {offset}; declare its encoding, "
@@ -624,15 +977,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         return await _in_thread(request, work)
 
+    add_review_routes(app)
     return app
 
 
-def _load(settings: Settings) -> Cleaner:
-    """Load and verify the model, then clean one document so lazy state (OpenCC, jieba) is built
-    before the first request rather than racing inside it."""
+def _load(settings: Settings, name: str | None = None) -> Cleaner:
+    """Load and verify the model (``name``, else ``settings.model``, else what CURRENT names), then
+    clean one document: lazy state (OpenCC, jieba) is built before the first request rather than
+    inside it, and a model that does not work with this code (e.g. trained with other features)
+    fails start-up (or a reload) instead of every request."""
     _single_threaded_native()
-    cleaner = Cleaner.from_dir(settings.models_dir, settings.model, keep=settings.keep)
-    cleaner.clean(SEED_002_EXCERPT)
+    cleaner = Cleaner.from_dir(settings.models_dir, name if name is not None else settings.model, keep=settings.keep)
+    try:
+        cleaner.clean(SEED_002_EXCERPT)
+    except Exception as exc:
+        raise ModelError(
+            f"model {cleaner.model.path} failed a trial clean ({type(exc).__name__}: {exc}); "
+            "was it trained with another version of the code? Retrain it (make model) or serve another one"
+        ) from exc
     return cleaner
 
 
@@ -669,29 +1031,43 @@ def settings_env(settings: Settings) -> dict[str, str | None]:
 
 def run(settings: Settings) -> None:
     """Serve with uvicorn: ``settings.workers`` processes, each building its app from the environment."""
-    import uvicorn
-
-    from .artifact import load_model, resolve_model_dir
-
     for name in ("port", "workers", "max_body_bytes", "max_batch_documents"):
         value = getattr(settings, name)
         if value < (0 if name == "port" else 1):
             raise SystemExit(f"jingwen serve: error: {name.replace('_', '-')} must be positive, got {value}")
-    check_keep(settings.keep)
-    # Fail here, once, with a clear message, rather than in every worker; and pin the model so that a
-    # CURRENT rewritten while workers start cannot give them different models.
-    models_dir = Path(settings.models_dir)
-    path = resolve_model_dir(models_dir, settings.model)
-    load_model(models_dir, settings.model)
-    if settings.model is None and path != models_dir:
-        settings.model = path.name
-    for key, value in settings_env(settings).items():
+    try:
+        check_keep(settings.keep)
+    except ValueError as exc:
+        raise SystemExit(f"jingwen serve: error: JINGWEN_KEEP: {exc}") from None
+    if hasattr(signal, "SIGHUP"):
+        # Until a worker listens for it (its lifespan installs the handler), a SIGHUP is dropped
+        # rather than ending the server with the default action.
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    # Fail here, once, with a clear message, rather than in every worker; and write the model's name
+    # to the reload file, so that a CURRENT rewritten while workers start cannot give them different
+    # models. (The trial copy is dropped again: each worker loads its own in its lifespan.)
+    path = _load(settings).model.path
+    boot = settings.model if settings.model is not None else (None if path == Path(settings.models_dir) else path.name)
+    state_dir = Path(tempfile.mkdtemp(prefix="jingwen-serve-"))
+    reload_file = state_dir / "reload.json"
+    write_reload_state(reload_file, 0, boot)
+    env = settings_env(settings)
+    env[RELOAD_FILE_ENV] = str(reload_file)
+    for key, value in env.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-    uvicorn.run(
-        "service.app:create_app",
+    try:
+        _serve(settings)
+    finally:
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    options: dict[str, Any] = dict(
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -701,3 +1077,31 @@ def run(settings: Settings) -> None:
         server_header=False,
         timeout_graceful_shutdown=30,
     )
+    if settings.workers <= 1:
+        uvicorn.run("service.app:create_app", **options)
+        return
+    # Several workers: uvicorn's supervisor, except that SIGHUP reloads the model in place (one ready
+    # worker reloads, the others follow through the reload file) instead of uvicorn's default of
+    # restarting every worker process.
+    from uvicorn.supervisors.multiprocess import Multiprocess
+
+    class Supervisor(Multiprocess):
+        def handle_hup(self) -> None:
+            try:
+                for process in self.processes:
+                    # a worker still starting has no SIGHUP handler yet: the signal would end it
+                    ready = getattr(process, "is_ready", process.is_alive)
+                    if process.pid is not None and ready(timeout=2):
+                        log.info("received SIGHUP: worker [%d] reloads the model, the other workers follow it", process.pid)
+                        os.kill(process.pid, signal.SIGHUP)
+                        return
+                log.warning("received SIGHUP, but no worker is ready to reload the model; ignored")
+            except Exception:  # never let a reload request take the supervisor down
+                log.exception("passing SIGHUP to a worker failed")
+
+    config = uvicorn.Config("service.app:create_app", **options)
+    sock = config.bind_socket()
+    try:
+        Supervisor(config, sockets=[sock]).run()
+    except KeyboardInterrupt:  # pragma: no cover - as uvicorn.run
+        pass

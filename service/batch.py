@@ -16,7 +16,7 @@ of an uninterrupted one. With ``site_field`` set, a first pass counts lines repe
 site's documents and the cleaning pass applies the site-repeat override
 (:mod:`service.corpus_evidence`).
 
-Output layout (see docs/batch.md):
+Output layout (README, "Cleaning a corpus"):
 
 * ``-o DIR`` (no file suffix): ``DIR/part-NNNNN.<jsonl|jsonl.gz|parquet>`` shards plus
   ``_manifest/`` (one marker per shard), ``_rejects/`` and ``_rejects.jsonl``, ``_run.json``,
@@ -46,11 +46,13 @@ from pathlib import Path
 
 from .batch_io import (
     ANNOTATIONS_DIR,
+    LOCK_FILE,
     REJECTS_FILE,
     RUN_FILE,
     SITE_REPEATS_FILE,
     SUCCESS_FILE,
     BatchError,
+    BatchUsageError,
     Chunk,
     OpenShard,
     Position,
@@ -91,6 +93,7 @@ SINGLE_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".gz", ".parquet")
 
 __all__ = [
     "BatchError",
+    "BatchUsageError",
     "BatchOptions",
     "clean_corpus",
     "clean_jsonl",
@@ -216,8 +219,11 @@ class _Progress:
         self.docs = 0
         self.t0 = time.monotonic()
         if enabled:
-            from tqdm import tqdm
-
+            try:
+                from tqdm import tqdm
+            except ImportError:  # pragma: no cover - tqdm is a dependency; degrade to the final summary only
+                log.warning("tqdm is not installed: no progress bar")
+                return
             self.bar = tqdm(
                 total=total or None, initial=initial, unit="B", unit_scale=True,
                 desc=desc, file=sys.stderr, dynamic_ncols=True, mininterval=0.5,
@@ -262,23 +268,23 @@ def _layout(source_kind: str, source_family: str, output: Path, options: BatchOp
         single = not output.is_dir() and name.endswith(SINGLE_FILE_SUFFIXES)
     if source_kind == "txt":
         if single:
-            raise BatchError(f"{output}: a directory of .txt files is cleaned into a directory, not a single file")
+            raise BatchUsageError(f"{output}: a directory of .txt files is cleaned into a directory, not a single file")
         return _Layout(output, output, False, "txt", text_root=output)
     if source_kind == "parquet":
         if single and not name.endswith(".parquet"):
-            raise BatchError(f"{output}: Parquet input is written as Parquet (use a .parquet file or a directory)")
+            raise BatchUsageError(f"{output}: Parquet input is written as Parquet (use a .parquet file or a directory)")
         if options.output_format not in (None, "parquet"):
-            raise BatchError("Parquet input is written as Parquet")
+            raise BatchUsageError("Parquet input is written as Parquet")
         fmt = "parquet"
     else:
         if single and name.endswith(".parquet"):
-            raise BatchError(f"{output}: JSONL input is written as JSONL (.jsonl, .jsonl.gz or a directory)")
+            raise BatchUsageError(f"{output}: JSONL input is written as JSONL (.jsonl, .jsonl.gz or a directory)")
         if single:
             fmt = "jsonl.gz" if name.endswith(".gz") else "jsonl"
         else:
             fmt = options.output_format or source_family
         if fmt not in ("jsonl", "jsonl.gz"):
-            raise BatchError(f"unknown output format {fmt!r} for JSONL input (jsonl or jsonl.gz)")
+            raise BatchUsageError(f"unknown output format {fmt!r} for JSONL input (jsonl or jsonl.gz)")
     root = output.with_name(output.name + "._shards") if single else output
     return _Layout(output, root, bool(single), fmt)
 
@@ -315,39 +321,78 @@ def _run_config(source: object, layout: _Layout, options: BatchOptions, model_pa
     }
 
 
-def _prepare_output(layout: _Layout, config: dict, options: BatchOptions) -> dict | None:
-    """Check what is already at the output; returns a finished run's summary when there is nothing to do."""
+def _lock(root: Path) -> int | None:
+    """Hold ``root/_lock`` (``flock``) for the run: a second run into the same output fails at once.
+
+    The kernel drops the lock when the process dies, however it dies, so ``--resume`` after a
+    crash or ``kill -9`` finds it free.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no protection against concurrent runs
+        return None
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+        os.close(fd)
+        raise BatchError(f"{root} is being written by another jingwen clean (pid {holder}); wait for it or stop it") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode("ascii"))
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)
+
+
+def _prepare_output(layout: _Layout, config: dict, options: BatchOptions) -> tuple[dict | None, int | None]:
+    """Check what is already at the output and lock it.
+
+    Returns ``(summary, None)`` when a finished run leaves nothing to do, else ``(None, lock)``.
+    """
     root, run_file = layout.root, layout.root / RUN_FILE
+    # refusals that touch nothing
     if layout.single and layout.output.exists() and not run_file.exists():
         if options.resume:
-            return {"status": "already complete", "output": str(layout.output)}
+            return {"status": "already complete", "output": str(layout.output)}, None
         if not options.overwrite:
             raise BatchError(f"{layout.output} exists; pass --overwrite to replace it")
-    if run_file.exists():
-        if options.overwrite:
-            shutil.rmtree(root)
-        elif options.resume:
-            previous = json.loads(run_file.read_text(encoding="utf-8"))
-            diff = [k for k in config if k != "output" and previous.get(k) != config[k]]
-            if diff:
-                raise BatchError(
-                    f"{root}: cannot resume, the run was started with different "
-                    + ", ".join(f"{k} ({previous.get(k)!r} then, {config[k]!r} now)" for k in diff)
-                    + "; pass --overwrite to start again"
-                )
-            if (root / SUCCESS_FILE).exists():
-                return {"status": "already complete", **json.loads((root / SUCCESS_FILE).read_text(encoding="utf-8"))}
-        else:
-            n = len(ShardStore(root, config["format"]).completed())
-            raise BatchError(
-                f"{root} holds an earlier run ({n} shard(s) complete); pass --resume to finish it or --overwrite to start again"
-            )
-    elif root.is_dir() and any(root.iterdir()):
+    if not run_file.exists() and root.is_dir() and any(p.name != LOCK_FILE for p in root.iterdir()):
         raise BatchError(f"{root} exists, is not empty and is not a jingwen batch output; choose another -o")
-    root.mkdir(parents=True, exist_ok=True)
-    if not run_file.exists():
-        atomic_write(run_file, json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8"))
-    return None
+    lock = _lock(root)
+    try:
+        if run_file.exists():
+            if options.overwrite:
+                for p in root.iterdir():
+                    if p.name != LOCK_FILE:
+                        shutil.rmtree(p) if p.is_dir() else p.unlink()
+            elif options.resume:
+                previous = json.loads(run_file.read_text(encoding="utf-8"))
+                diff = [k for k in config if k != "output" and previous.get(k) != config[k]]
+                if diff:
+                    raise BatchError(
+                        f"{root}: cannot resume, the run was started with different "
+                        + ", ".join(f"{k} ({previous.get(k)!r} then, {config[k]!r} now)" for k in diff)
+                        + "; pass --overwrite to start again"
+                    )
+                if (root / SUCCESS_FILE).exists():
+                    _unlock(lock)
+                    return {**json.loads((root / SUCCESS_FILE).read_text(encoding="utf-8")), "status": "already complete"}, None
+            else:
+                n = len(ShardStore(root, config["format"]).completed())
+                raise BatchError(
+                    f"{root} holds an earlier run ({n} shard(s) complete); pass --resume to finish it or --overwrite to start again"
+                )
+        if not run_file.exists():
+            atomic_write(run_file, json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8"))
+    except BaseException:
+        _unlock(lock)
+        raise
+    return None, lock
 
 
 def clean_corpus(
@@ -373,10 +418,19 @@ def clean_corpus(
     layout = _layout(src.kind, src.family, output, options)
     model_path, version = _model_identity(models_dir, model, cleaner)
     config = _run_config(src, layout, options, model_path, version)
-    done = _prepare_output(layout, config, options)
+    done, lock = _prepare_output(layout, config, options)
     if done is not None:
         return done
+    try:
+        return _run(src, layout, options, config, model_path, cleaner, on_shard, t0)
+    finally:
+        _unlock(lock)
 
+
+def _run(
+    src: object, layout: _Layout, options: BatchOptions, config: dict, model_path: Path, cleaner: object | None,
+    on_shard: Callable[[ShardMarker], None] | None, t0: float,
+) -> dict[str, object]:
     store = ShardStore(layout.root, layout.fmt, layout.text_root)
     store.prepare()
     markers = store.completed()
@@ -397,6 +451,7 @@ def clean_corpus(
     empty_schema = output_schema(src.schema, options.text_field, options.paragraphs) if src.kind == "parquet" else None  # type: ignore[union-attr]
     stats_run = empty_stats()
     rss: dict[int, float] = {}
+    cpu: dict[int, float] = {}
     # One pool for both passes: the workers load the model once, while pass 1 runs.
     executor = _Executor(spec, options.workers, cleaner if options.workers == 0 else None)
     evidence: dict[str, object] | None = None
@@ -405,17 +460,18 @@ def clean_corpus(
         if options.site_field:
             evidence = _site_evidence(src, layout, executor, options)
         bar = _Progress(options.progress, src.size, _progress_at(src, start), "cleaning")
-        _clean_pass(src, start, store, executor, options, bar, stats_run, rss, empty_schema, on_shard)
+        _clean_pass(src, start, store, executor, options, bar, stats_run, rss, cpu, empty_schema, on_shard)
     finally:
         if bar is not None:
             bar.close()
         executor.close()
-    return _finish(src, layout, store, options, config, stats_run, resumed, t0, rss, evidence, empty_schema)
+    return _finish(src, layout, store, options, config, stats_run, resumed, t0, rss, cpu, evidence, empty_schema)
 
 
 def _clean_pass(
     src: object, start: Position, store: ShardStore, executor: _Executor, options: BatchOptions, bar: _Progress,
-    stats_run: dict, rss: dict[int, float], empty_schema: object, on_shard: Callable[[ShardMarker], None] | None,
+    stats_run: dict, rss: dict[int, float], cpu: dict[int, float], empty_schema: object,
+    on_shard: Callable[[ShardMarker], None] | None,
 ) -> None:
     shard: OpenShard | None = None
     last_end = start
@@ -431,6 +487,7 @@ def _clean_pass(
             add_stats(stats_run, out.stats)
             if out.pid:
                 rss[out.pid] = max(rss.get(out.pid, 0.0), out.rss_mb)
+                cpu[out.pid] = max(cpu.get(out.pid, 0.0), out.cpu_s)
             bar.update(chunk.progress, chunk.n)
             last_end = chunk.end
             if chunk.last_in_shard:
@@ -493,7 +550,7 @@ def _site_evidence(src: object, layout: _Layout, executor: _Executor, options: B
 
 def _finish(
     src: object, layout: _Layout, store: ShardStore, options: BatchOptions, config: dict, stats_run: dict,
-    resumed: int, t0: float, rss: dict[int, float], evidence: dict | None, empty_schema: object,
+    resumed: int, t0: float, rss: dict[int, float], cpu: dict[int, float], evidence: dict | None, empty_schema: object,
 ) -> dict[str, object]:
     markers = store.completed()
     total = empty_stats()
@@ -536,6 +593,7 @@ def _finish(
             "input_mb": round(bytes_run / 1e6, 3),
             "workers": options.workers,
             "worker_peak_rss_mb": {str(k): round(v, 1) for k, v in sorted(rss.items())},
+            "worker_cpu_s": {str(k): round(v, 1) for k, v in sorted(cpu.items())},
         },
     }
     if layout.fmt == "txt":

@@ -38,11 +38,16 @@ SUCCESS_FILE = "_SUCCESS"
 REJECTS_FILE = "_rejects.jsonl"
 ANNOTATIONS_FILE = "_annotations.jsonl"
 SITE_REPEATS_FILE = "_site_repeats.json"
+LOCK_FILE = "_lock"
 EXT = {"jsonl": "jsonl", "jsonl.gz": "jsonl.gz", "parquet": "parquet", "txt": "jsonl"}
 
 
 class BatchError(RuntimeError):
     """A batch run that cannot start or continue as asked; the message says what to do."""
+
+
+class BatchUsageError(BatchError):
+    """Options that do not fit together (e.g. a .txt directory into a single file): a usage error."""
 
 
 # -- positions and chunks --------------------------------------------------------------------------------

@@ -135,27 +135,21 @@ def _paragraph_lists(results: Sequence[CleanResult | None]) -> pa.Array:
     return pa.array(rows, type=pa.list_(paragraph_type()))
 
 
-class _LineKeys:
+def _line_keys(table: pa.Table, site_field: str, text_field: str, max_chars: int, max_line_chars: int) -> pa.Table:
     """Pass 1 on Ray: one row per (site, distinct line key) of each document, plus a document row (key "")."""
+    from .batch_worker import text_problem
 
-    def __init__(self, site_field: str, text_field: str, max_chars: int, max_line_chars: int) -> None:
-        from .batch_worker import text_problem
-
-        self.site_field, self.text_field = site_field, text_field
-        self.ok = lambda t: isinstance(t, str) and text_problem(t, max_chars, max_line_chars) is None
-
-    def __call__(self, table: pa.Table) -> pa.Table:
-        names = table.schema.names
-        if self.site_field not in names or self.text_field not in names:
-            return pa.table({"site": pa.array([], pa.string()), "key": pa.array([], pa.string())})
-        docs = [(site_key(s), t) for s, t in zip(table.column(self.site_field).to_pylist(), table.column(self.text_field).to_pylist())]
-        docs = [(s, t) for s, t in docs if s is not None and self.ok(t)]
-        sites, keys = [], []
+    names = table.schema.names
+    sites: list[str] = []
+    keys: list[str] = []
+    if site_field in names and text_field in names:
+        docs = [(site_key(s), t) for s, t in zip(table.column(site_field).to_pylist(), table.column(text_field).to_pylist())]
+        docs = [(s, t) for s, t in docs if s is not None and isinstance(t, str) and text_problem(t, max_chars, max_line_chars) is None]
         for (site, _), lines in zip(docs, document_lines([t for _, t in docs])):
             distinct = {f"{line_key(n):016x}" for n in lines}
             sites += [site] * (len(distinct) + 1)
             keys += [""] + sorted(distinct)
-        return pa.table({"site": pa.array(sites, pa.string()), "key": pa.array(keys, pa.string())})
+    return pa.table({"site": pa.array(sites, pa.string()), "key": pa.array(keys, pa.string())})
 
 
 def site_repeats_ray(
@@ -167,12 +161,14 @@ def site_repeats_ray(
     Only (site, line) groups in at least ``min_docs`` documents reach the driver, with the
     per-site document counts; the share threshold is applied there.
     """
+    from ray.data.expressions import col
+
     keys = ds.map_batches(  # type: ignore[attr-defined]
-        _LineKeys, fn_constructor_args=(site_field, text_field, max_chars, max_line_chars),
-        batch_format="pyarrow", batch_size=RAY_BATCH_SIZE_DEFAULT, concurrency=1, num_cpus=1,
+        _line_keys, fn_args=(site_field, text_field, max_chars, max_line_chars),
+        batch_format="pyarrow", batch_size=RAY_BATCH_SIZE_DEFAULT, num_cpus=1,
     )
     counted = keys.groupby(["site", "key"]).count()
-    rows = counted.filter(lambda r: r["key"] == "" or r["count()"] >= params.min_docs).take_all()
+    rows = counted.filter(expr=(col("key") == "") | (col("count()") >= params.min_docs)).take_all()
     docs = {r["site"]: int(r["count()"]) for r in rows if r["key"] == ""}
     table: dict[str, set[int]] = {}
     for r in rows:
@@ -200,7 +196,9 @@ def clean_dataset(
     """``ds`` cleaned: the text field replaced, ``paragraphs`` appended, ``_reject`` set on rows that failed.
 
     ``models_dir``/``model`` as for the CLI (``JINGWEN_MODELS_DIR`` and the default apply);
-    ``concurrency`` is the number of actors (default: one per available CPU). With ``site_field``,
+    ``concurrency`` is the number of actors, an int or a ``(min, max)`` range (default: from 1 up
+    to one per CPU of the cluster; a fixed pool as large as the cluster would leave no CPU for the
+    read tasks that feed it). With ``site_field``,
     a first distributed pass (:func:`site_repeats_ray`) finds each site's repeated lines.
     """
     import ray
@@ -210,7 +208,12 @@ def clean_dataset(
     if site_field:
         repeats, _ = site_repeats_ray(ds, site_field, text_field, site_params, max_chars, max_line_chars)
     if concurrency is None:
-        concurrency = max(1, int(ray.available_resources().get("CPU", 1)))
+        concurrency = (1, max(1, int(ray.cluster_resources().get("CPU", 1))))
+    pool = (
+        ray.data.ActorPoolStrategy(size=concurrency)
+        if isinstance(concurrency, int)
+        else ray.data.ActorPoolStrategy(min_size=concurrency[0], max_size=concurrency[1])
+    )
     return ds.map_batches(  # type: ignore[attr-defined]
         RayCleaner,
         fn_constructor_kwargs={
@@ -220,7 +223,7 @@ def clean_dataset(
         },
         batch_format="pyarrow",
         batch_size=batch_size,
-        concurrency=concurrency,
+        compute=pool,
         num_cpus=1,
     )
 
@@ -230,15 +233,10 @@ def split_rejects(ds: object, reject_column: str = REJECT_COLUMN) -> tuple[objec
 
     Both are computed from ``ds``: call ``ds.materialize()`` first to clean only once.
     """
-    import pyarrow.compute as pc
+    from ray.data.expressions import col
 
-    def ok(t: pa.Table) -> pa.Table:
-        return t.filter(pc.is_null(t[reject_column])).drop_columns([reject_column])
-
-    def bad(t: pa.Table) -> pa.Table:
-        return t.filter(pc.is_valid(t[reject_column]))
-
-    return (ds.map_batches(ok, batch_format="pyarrow"), ds.map_batches(bad, batch_format="pyarrow"))  # type: ignore[attr-defined]
+    ok = ds.filter(expr=col(reject_column).is_null()).drop_columns([reject_column])  # type: ignore[attr-defined]
+    return ok, ds.filter(expr=col(reject_column).is_not_null())  # type: ignore[attr-defined]
 
 
 def _stats(t: pa.Table, reject_column: str = REJECT_COLUMN) -> pa.Table:
@@ -274,14 +272,14 @@ def clean_files(
     """
     import ray
 
-    from .batch_io import BatchError
+    from .batch_io import BatchError, BatchUsageError
 
     t0 = time.monotonic()
     source, output = Path(source), Path(output)
     if output.name.lower().endswith((".jsonl", ".gz", ".parquet", ".json")):
-        raise BatchError("--engine ray writes a directory of shards; give -o a directory")
+        raise BatchUsageError("--engine ray writes a directory of shards; give -o a directory")
     if options.resume:  # type: ignore[attr-defined]
-        raise BatchError("--engine ray does not resume; rerun with --overwrite (Ray retries failed tasks itself)")
+        raise BatchUsageError("--engine ray does not resume; rerun with --overwrite (Ray retries failed tasks itself)")
     if output.exists() and any(output.iterdir()):
         if not options.overwrite:  # type: ignore[attr-defined]
             raise BatchError(f"{output} exists and is not empty; pass --overwrite to replace it")
@@ -299,7 +297,7 @@ def clean_files(
         if parquet:
             ds = ray.data.read_parquet(str(source))
         elif source.is_dir() and not any(source.glob("*.json*")):
-            raise BatchError("--engine ray reads Parquet or JSON lines; clean a .txt directory with the local engine")
+            raise BatchUsageError("--engine ray reads Parquet or JSON lines; clean a .txt directory with the local engine")
         else:
             ds = ray.data.read_json(str(source), lines=True)
         o = options
@@ -307,7 +305,7 @@ def clean_files(
             ds, models_dir=models_dir, model=model, text_field=o.text_field, id_field=o.id_field, keep=o.keep,  # type: ignore[attr-defined]
             paragraphs=o.paragraphs, site_field=o.site_field, site_params=o.site_params,  # type: ignore[attr-defined]
             max_chars=o.max_chars, max_line_chars=o.max_line_chars,  # type: ignore[attr-defined]
-            concurrency=o.workers or None,  # type: ignore[attr-defined]
+            concurrency=(1, o.workers) if o.workers else None,  # type: ignore[attr-defined]
         ).materialize()
         total = empty_stats()
         for row in cleaned.map_batches(_stats, batch_format="pyarrow").take_all():

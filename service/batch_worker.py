@@ -98,8 +98,9 @@ class ChunkOut:
     rejects: bytes = b""  # JSON lines
     annotations: bytes = b""  # txt only: JSON lines of per-file annotations
     stats: dict = field(default_factory=empty_stats)
-    pid: int = 0  # the worker process, and its peak resident memory so far
+    pid: int = 0  # the worker process, its peak resident memory and CPU seconds so far
     rss_mb: float = 0.0
+    cpu_s: float = 0.0
 
 
 # -- validation shared by both passes ---------------------------------------------------------------------
@@ -216,6 +217,19 @@ class Worker:
             from .cleaner import Cleaner
 
             self.cleaner = Cleaner.from_dir(spec.models_dir, spec.model, keep=spec.keep, batch_size=spec.batch_size)
+        if self.cleaner is not None:
+            # Fail here, once, if the model does not run with this code (e.g. features changed since
+            # it was trained) -- not as one "cleaning failed" reject per record.
+            try:
+                self._clean_docs(["自检标题\n这是一段用于检查模型能否运行的正文。"], [None])
+            except Exception as exc:  # noqa: BLE001
+                from .artifact import ModelError
+
+                where = getattr(getattr(self.cleaner, "model", None), "path", "the model")
+                raise ModelError(
+                    f"{where} does not run with this code ({type(exc).__name__}: {exc}); "
+                    "retrain it (jingwen train) or use the code it was trained with"
+                ) from exc
 
     # -- dispatch --------------------------------------------------------------------------------------
     def run(self, task: tuple) -> object:
@@ -420,7 +434,8 @@ class Worker:
         stats["rejected"] = len(rejects)
         data, annotations = self._serialise(kind, payload, items, good)
         return ChunkOut(
-            data=data, rejects=b"".join(rejects), annotations=annotations, stats=stats, pid=os.getpid(), rss_mb=peak_rss_mb()
+            data=data, rejects=b"".join(rejects), annotations=annotations, stats=stats, pid=os.getpid(), rss_mb=peak_rss_mb(),
+            cpu_s=cpu_seconds(),
         )
 
     def _serialise(self, kind: str, payload: object, items: list[tuple], good: list[tuple[tuple, CleanResult]]) -> tuple[object, bytes]:
@@ -541,8 +556,15 @@ _PROCESS_WORKER: Worker | None = None
 
 
 def init_process(spec: WorkerSpec) -> None:
-    """Pool initializer: one thread for BLAS/OpenMP, then load the model once for this process."""
+    """Pool initializer: one thread for BLAS/OpenMP, then load the model once for this process.
+
+    Ctrl-C is left to the parent, which stops handing out work and shuts the pool down; a worker
+    that took the signal too would only die with a traceback in the middle of a chunk.
+    """
     global _PROCESS_WORKER
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     try:
@@ -566,8 +588,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def worker_peak_rss(_: object = None) -> tuple[int, float]:
-    return os.getpid(), peak_rss_mb()
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process so far, start-up and model loading included."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 __all__ = [

@@ -8,6 +8,7 @@ first-pass probabilities of every paragraph of the document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,7 +17,16 @@ import scipy.sparse as sp
 NEIGHBOUR_OFFSETS: tuple[int, ...] = (-3, -2, -1, 1, 2, 3)
 WINDOW_RADII: tuple[int, ...] = (2, 5, 10)
 SEGMENT_THRESHOLDS: tuple[float, ...] = (0.3, 0.5, 0.7)
-TOPIC_NAMES: tuple[str, ...] = ("topic_doc", "topic_seg", "topic_prev", "topic_next", "topic_rel", "topic_words")
+TOPIC_NAMES: tuple[str, ...] = (
+    "topic_doc", "topic_seg", "topic_prev", "topic_next", "topic_rel", "topic_words", "topic_local",
+    "gram_doc", "gram_seg", "gram_local",
+)
+LOCAL_RADIUS = 3
+# Lines that open or frame reader comments and forum replies: after them, prose is a reply, not
+# the article (the first post is content, replies are chrome).
+_COMMENT_CUE = re.compile(
+    r"^(?:#\s*)?re:|评论|留言|回复|跟帖|网友|楼主|沙发|板凳|地板|^\d+\s*楼|发表于|引用|说:$|写道|顶一下|回帖", re.I
+)
 SEGMENT_MIN_WEIGHT = 12.0
 """Every line costs at least this many characters' worth in the maximum-sum segment, so a run of
 short chrome lines (usernames, dates between comments) breaks the article's segment."""
@@ -33,6 +43,7 @@ def _names(n_classes: int) -> list[str]:
         names += [f"seg{t}_inside", f"seg{t}_dist", f"seg{t}_dist_chars", f"seg{t}_share"]
     names += ["dup_count", "dup_repeat", "prefix_group", "prefix_repeat", "prefix_contains_earlier"]
     names += ["short_run", "long_run", "doc_prose_share", "doc_mean_content"]
+    names += ["cue_self", "cues_before", "cues_window", "since_cue"]
     return names + list(TOPIC_NAMES)
 
 
@@ -94,10 +105,36 @@ def _centroid_similarity(
     return np.where(denom > 1e-9, own / np.maximum(denom, 1e-9), 0.0)
 
 
+def _local_similarity(T: sp.csr_matrix, doc_id: np.ndarray, self_norm2: np.ndarray) -> np.ndarray:
+    """Cosine of each row to the sum of the rows within LOCAL_RADIUS of it in the same document."""
+    n = T.shape[0]
+    if n < 2:
+        return np.zeros(n)
+    offsets = [o for o in range(-LOCAL_RADIUS, LOCAL_RADIUS + 1) if o]
+    rows = np.concatenate([np.arange(max(0, -o), min(n, n - o)) for o in offsets])
+    cols = np.concatenate([np.arange(max(0, -o), min(n, n - o)) + o for o in offsets])
+    keep = doc_id[rows] == doc_id[cols]
+    B = sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], cols[keep])), shape=(n, n))
+    N = (B @ T).tocsr()
+    dots = np.asarray(T.multiply(N).sum(axis=1)).ravel()
+    n2 = np.asarray(N.multiply(N).sum(axis=1)).ravel()
+    denom = np.sqrt(n2 * self_norm2)
+    return np.where(denom > 1e-9, dots / np.maximum(denom, 1e-9), 0.0)
+
+
 def topic_features(
-    T: sp.csr_matrix, doc_sizes: Sequence[int], w_doc: np.ndarray, w_seg: np.ndarray, lengths: np.ndarray
+    T: sp.csr_matrix,
+    G: sp.csr_matrix,
+    doc_sizes: Sequence[int],
+    w_doc: np.ndarray,
+    w_seg: np.ndarray,
+    lengths: np.ndarray,
 ) -> np.ndarray:
-    """Topic fit of every paragraph of a batch: to its document, to the article segment, to neighbours."""
+    """Fit of every paragraph of a batch to its document, to the article segment and to its neighbours.
+
+    ``T`` holds word TF-IDF rows (topic), ``G`` character n-gram TF-IDF rows (topic and style: a
+    novel's sentences in a government report differ in both).
+    """
     n = T.shape[0]
     n_docs = len(doc_sizes)
     doc_id = np.repeat(np.arange(n_docs), doc_sizes)
@@ -118,7 +155,21 @@ def topic_features(
         ref = float(np.median(sim_doc[sl][long_rows])) if long_rows.any() else 0.0
         rel[sl] = sim_doc[sl] - ref
         pos += size
-    return np.column_stack([sim_doc, sim_seg, sim_prev, sim_next, rel, np.log1p(words)]).astype(np.float32)
+    g_norm2 = np.asarray(G.multiply(G).sum(axis=1)).ravel()
+    return np.column_stack(
+        [
+            sim_doc,
+            sim_seg,
+            sim_prev,
+            sim_next,
+            rel,
+            np.log1p(words),
+            _local_similarity(T, doc_id, self_norm2),
+            _centroid_similarity(G, doc_id, n_docs, w_doc, g_norm2),
+            _centroid_similarity(G, doc_id, n_docs, w_seg, g_norm2),
+            _local_similarity(G, doc_id, g_norm2),
+        ]
+    ).astype(np.float32)
 
 
 def document_context(
@@ -215,6 +266,19 @@ def document_context(
     prose_share = float((probs[:, content_col] * lens).sum() / total)
     feats += [np.full(n, prose_share), np.full(n, float(probs[:, content_col].mean()) if n else 0.0)]
 
+    cue = np.fromiter((1.0 if _COMMENT_CUE.search(t) else 0.0 for t in norms), dtype=np.float32, count=n)
+    before = np.concatenate([[0.0], np.cumsum(cue)[:-1]]) if n else cue
+    csum = np.concatenate([[0.0], np.cumsum(cue)])
+    lo = np.clip(np.arange(n) - 6, 0, n)
+    window = csum[np.arange(n)] - csum[lo]
+    last = -1
+    since = np.full(n, -1.0, dtype=np.float32)
+    for i in range(n):
+        if last >= 0:
+            since[i] = np.log1p(i - last)
+        if cue[i]:
+            last = i
+    feats += [cue, np.log1p(before), window, since]
     if not n:
         return np.zeros((0, len(_names(k)) - len(TOPIC_NAMES)), dtype=np.float32), seg_mask
     return np.column_stack([np.asarray(f, dtype=np.float32) for f in feats]), seg_mask

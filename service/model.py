@@ -19,13 +19,16 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-from .context import context_feature_names, document_context, topic_features
+from .context import TOPIC_NAMES, context_feature_names, document_context, topic_features
 from .lexicon import SpamLexicon
 from .records import Document
 from .settings import LABELS
 from .shape import FEATURE_NAMES as SHAPE_NAMES
 from .shape import shape_features
 from .text_vectors import CharNgrams, TopicVectors
+
+
+TOPIC_CHUNK_DOCS = 64
 
 
 class ParagraphClassifier(BaseEstimator, ClassifierMixin):
@@ -59,12 +62,12 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
     def _own(self, norms: list[str]) -> np.ndarray:
         return np.hstack([shape_features(norms), self.lexicon_.transform(norms)])
 
-    def _stage1_matrix(self, norms: list[str], own: np.ndarray) -> sp.csr_matrix:
+    def _stage1_matrix(self, grams: sp.csr_matrix, own: np.ndarray) -> sp.csr_matrix:
         dense = sp.csr_matrix(self.scaler_.transform(own).astype(np.float32))
-        return sp.hstack([self.ngrams_.transform(norms), dense], format="csr")
+        return sp.hstack([grams, dense], format="csr")
 
     def _stage2_matrix(
-        self, docs: Sequence[Document], norms: list[str], own: np.ndarray, p1: np.ndarray
+        self, docs: Sequence[Document], norms: list[str], own: np.ndarray, grams: sp.csr_matrix, p1: np.ndarray
     ) -> np.ndarray:
         lengths = np.fromiter((len(t) for t in norms), dtype=np.float32, count=len(norms))
         sizes = [len(doc.paragraphs) for doc in docs]
@@ -78,7 +81,18 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
             seg[sl] = seg_mask
             pos += n
         weight = np.log1p(lengths)
-        topics = topic_features(self.topics_.transform(norms), sizes, p1[:, 0] * weight, seg * weight, lengths)
+        T = self.topics_.transform(norms)
+        # Topic fit multiplies every paragraph with every document centroid of the batch: chunked,
+        # so fitting on thousands of documents stays linear in time and memory.
+        topics = []
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        for lo in range(0, len(sizes), TOPIC_CHUNK_DOCS):
+            hi = min(lo + TOPIC_CHUNK_DOCS, len(sizes))
+            sl = slice(int(bounds[lo]), int(bounds[hi]))
+            topics.append(
+                topic_features(T[sl], grams[sl], sizes[lo:hi], (p1[sl, 0] * weight[sl]), seg[sl] * weight[sl], lengths[sl])
+            )
+        topics = np.vstack(topics) if topics else np.zeros((0, len(TOPIC_NAMES)), dtype=np.float32)
         return np.hstack([own, np.vstack(blocks), topics])
 
     @staticmethod
@@ -111,14 +125,15 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         self.topics_ = TopicVectors(self.topic_features).fit(norms)
         own = self._own(norms)
         self.scaler_ = StandardScaler().fit(own)
-        X1 = self._stage1_matrix(norms, own)
+        grams = self.ngrams_.transform(norms)
+        X1 = self._stage1_matrix(grams, own)
 
         p1_oof = np.zeros((len(y), len(LABELS)), dtype=np.float32)
         for train, test in GroupKFold(n_splits=self.oof_folds).split(X1, y, groups):
             p1_oof[test] = self._proba(self._fit_stage1(X1[train], y[train], w[train]), X1[test])
         self.stage1_ = self._fit_stage1(X1, y, w)
 
-        X2 = self._stage2_matrix(docs, norms, own, p1_oof)
+        X2 = self._stage2_matrix(docs, norms, own, grams, p1_oof)
         self.stage2_ = HistGradientBoostingClassifier(
             max_iter=self.stage2_iter,
             learning_rate=self.stage2_lr,
@@ -154,8 +169,9 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
             empty = np.zeros((0, len(LABELS)), dtype=np.float32)
             return [(empty, empty) for _ in docs]
         own = self._own(norms)
-        p1 = self._proba(self.stage1_, self._stage1_matrix(norms, own))
-        p2 = self._proba(self.stage2_, self._stage2_matrix(docs, norms, own, p1))
+        grams = self.ngrams_.transform(norms)
+        p1 = self._proba(self.stage1_, self._stage1_matrix(grams, own))
+        p2 = self._proba(self.stage2_, self._stage2_matrix(docs, norms, own, grams, p1))
         out = []
         pos = 0
         for doc in docs:

@@ -26,9 +26,10 @@ def check_encoding(encoding: str) -> str:
 def decode(data: bytes, encoding: str = "utf-8", source: str = "<input>") -> str:
     """Strictly decode ``data`` (a UTF-8 BOM is dropped); a bad byte raises :class:`DecodeError`."""
     name = check_encoding(encoding)
+    skipped = 0
     if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+        skipped = len(codecs.BOM_UTF8)
     try:
-        return data.decode(name)
+        return data[skipped:].decode(name)
     except UnicodeDecodeError as exc:
-        raise DecodeError(source, encoding, exc.start, exc.reason) from None
+        raise DecodeError(source, encoding, exc.start + skipped, exc.reason) from None

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from service.document import document_from_paragraphs
 from service.records import Document
@@ -27,6 +28,9 @@ class LabelledDoc:
     site: str = ""
     source: str = ""
     meta: dict[str, object] = field(default_factory=dict)
+    group: str = ""
+    """What cross-validation groups by: the record's ``site``, else its ``url``'s host, else the
+    document it was cut from (``source_id``, as ``jingwen uncertain`` writes it), else its id."""
 
     def document(self) -> Document:
         return document_from_paragraphs(self.texts, self.id)
@@ -53,8 +57,97 @@ def _paragraph(text: object, label: object, where: str) -> tuple[str, str] | Non
     return text, str(label)
 
 
+ORIGINAL_FIELD = "original_text"
+"""Where ``jingwen clean --jsonl --keep-original`` keeps the text it cleaned: the offsets of its
+``paragraphs`` index this field, because the record's ``text`` is the cleaned text."""
+
+_IGNORED_KEYS = ("id", "paragraphs", "site", "source", ORIGINAL_FIELD)
+
+
+def _span(p: dict, where: str) -> tuple[int, int]:
+    start, end = p.get("start"), p.get("end")
+    if type(start) is not int or type(end) is not int:  # bool is an int subclass: refuse it too
+        raise LabelledDataError(f"{where}: 'start' and 'end' must be integers (or give the paragraph's 'text')")
+    return start, end
+
+
+def _spans_text(record: dict, paragraphs: list, where: str) -> tuple[str, str] | None:
+    """The text the paragraphs' offsets index, and its field name; None for the ``text`` form.
+
+    ``original_text`` wins (``jingwen clean --jsonl --keep-original`` output, whose ``text`` is the
+    cleaned text). Without it the offsets must index ``text`` (a raw document annotated by hand):
+    checked by requiring every span to be exactly a paragraph of ``text``, which the cleaned text of
+    a ``clean`` record practically never satisfies, so such a record is refused with the fix.
+    """
+    if not any(isinstance(p, dict) and "text" not in p and ("start" in p or "end" in p) for p in paragraphs):
+        return None
+    if ORIGINAL_FIELD in record:
+        text = record[ORIGINAL_FIELD]
+        if not isinstance(text, str):
+            raise LabelledDataError(f"{where}: {ORIGINAL_FIELD!r} must be a string")
+        return text, ORIGINAL_FIELD
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise LabelledDataError(
+            f"{where}: paragraphs give offsets but the record has neither {ORIGINAL_FIELD!r} nor 'text' to index"
+        )
+    return text, "text"
+
+
+def _by_offsets(text: str, field_name: str, paragraphs: list, where: str) -> list[tuple[str, str, int]]:
+    """``(text, label, start)`` of offset-annotated paragraphs in text order, checked against segmentation."""
+    spans = segment(text)
+    starts = {s: e for s, e in spans}
+    out: list[tuple[str, str, int]] = []
+    seen: dict[int, int] = {}
+    for i, p in enumerate(paragraphs):
+        here = f"{where}: paragraph {i}"
+        if not isinstance(p, dict):
+            raise LabelledDataError(f"{here} must be an object")
+        if "text" in p:
+            raise LabelledDataError(f"{here}: mixes 'text' with offset-annotated paragraphs; use one form per record")
+        start, end = _span(p, here)
+        if starts.get(start) != end:
+            hint = (
+                f"; this looks like `jingwen clean --jsonl` output, whose 'text' is the cleaned text: rerun clean with "
+                f"--keep-original so the original is kept under {ORIGINAL_FIELD!r}"
+                if field_name == "text"
+                else ""
+            )
+            raise LabelledDataError(
+                f"{here}: span [{start}, {end}) is not a paragraph of {field_name!r} "
+                f"(a paragraph is a non-blank line without its surrounding white space){hint}"
+            )
+        if start in seen:
+            raise LabelledDataError(f"{here}: span [{start}, {end}) already labelled by paragraph {seen[start]}")
+        seen[start] = i
+        label = p.get("label")
+        if label not in LABELS:
+            raise LabelledDataError(f"{here}: unknown label {label!r} (expected one of {', '.join(LABELS)})")
+        out.append((text[start:end], str(label), start))
+    missing = [(s, e) for s, e in spans if s not in seen]
+    if missing:
+        s, e = missing[0]
+        raise LabelledDataError(
+            f"{where}: {len(missing)} paragraph(s) of {field_name!r} have no label, the first at [{s}, {e}): "
+            f"{text[s:e][:40]!r}; label every paragraph (a partly labelled page trains a different page than it serves)"
+        )
+    out.sort(key=lambda x: x[2])
+    return out
+
+
 def parse_record(record: object, where: str) -> LabelledDoc:
-    """Validate one labelled record: ``{"id", "paragraphs": [{"text", "label"}, ...]}``."""
+    """Validate one labelled record, in any of the accepted forms (README, "Retraining on your own labels"):
+
+    - ``{"id", "paragraphs": [{"text", "label"}, ...]}`` (``seeds/labelled.jsonl``, ``jingwen uncertain``);
+    - ``{"id", "original_text", "paragraphs": [{"start", "end", "label", ...}, ...]}``: the output of
+      ``jingwen clean --jsonl --keep-original`` with labels corrected; offsets index ``original_text``;
+    - ``{"id", "text", "paragraphs": [{"start", "end", "label"}, ...]}`` without ``original_text``:
+      offsets index ``text``, which must then be the raw document (every span one of its paragraphs).
+
+    Only ``label`` is read from an offset-annotated paragraph (``scores``, ``kept``, ``first_pass``
+    are the model's and ignored). Offset-annotated records must label every paragraph of the text.
+    """
     if not isinstance(record, dict):
         raise LabelledDataError(f"{where}: a record must be a JSON object")
     paragraphs = record.get("paragraphs")
@@ -62,22 +155,40 @@ def parse_record(record: object, where: str) -> LabelledDoc:
         raise LabelledDataError(f"{where}: missing 'paragraphs' list")
     texts: list[str] = []
     labels: list[str] = []
-    for i, p in enumerate(paragraphs):
-        if not isinstance(p, dict):
-            raise LabelledDataError(f"{where}: paragraph {i} must be an object")
-        kept = _paragraph(p.get("text"), p.get("label"), f"{where}: paragraph {i}")
-        if kept:
-            texts.append(kept[0])
-            labels.append(kept[1])
+    source = _spans_text(record, paragraphs, where)
+    if source is not None:
+        for text, label, _ in _by_offsets(source[0], source[1], paragraphs, where):
+            texts.append(text)
+            labels.append(label)
+    else:
+        for i, p in enumerate(paragraphs):
+            if not isinstance(p, dict):
+                raise LabelledDataError(f"{where}: paragraph {i} must be an object")
+            kept = _paragraph(p.get("text"), p.get("label"), f"{where}: paragraph {i}")
+            if kept:
+                texts.append(kept[0])
+                labels.append(kept[1])
     doc_id = record.get("id")
+    doc_key = str(doc_id) if doc_id is not None else where
+    meta_skip = _IGNORED_KEYS + (("text",) if source is not None else ())
     return LabelledDoc(
-        id=str(doc_id) if doc_id is not None else where,
+        id=doc_key,
         texts=texts,
         labels=labels,
         site=str(record.get("site") or record.get("source") or ""),
         source=str(record.get("source") or ""),
-        meta={k: v for k, v in record.items() if k not in ("id", "paragraphs", "site", "source")},
+        meta={k: v for k, v in record.items() if k not in meta_skip},
+        group=str(record.get("site") or _host(record.get("url")) or record.get("source_id") or doc_key),
     )
+
+
+def _host(url: object) -> str:
+    if not isinstance(url, str) or not url:
+        return ""
+    try:
+        return (urlsplit(url if "//" in url else "//" + url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
 
 
 def read_labelled(path: Path) -> list[LabelledDoc]:

@@ -9,8 +9,9 @@ import hashlib
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,11 @@ from service.normalize import normalize_many
 from service.settings import REPO_ROOT
 
 from .data import LabelledDoc, from_dicts, read_labelled
+
+if TYPE_CHECKING:
+    from service.artifact import LoadedModel
+
+    from .synth_corpus import Corpora
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +44,28 @@ LENGTH_POWER = 0.5
 heading still counts."""
 
 
+USER_MIN_SHARE = 0.25
+"""A user's labels carry at least this share of the total training weight: against the default
+4,000 synthetic pages (~250,000 paragraphs) a few dozen corrected pages at ``WEIGHT["user"]`` alone
+would be a few percent of it. Their per-paragraph weight is raised until they reach the share..."""
+USER_WEIGHT_MAX = 30.0
+"""...but one user paragraph never counts more than this many synthetic ones, so a handful of
+documents cannot swamp the recipe."""
+
+PROSE_CORPORA = "corpora"
+PROSE_LABELLED = "labelled-documents"
+PROSE_NONE = "none"
+
+
 @dataclass
 class Recipe:
-    """What a model is trained on; missing optional inputs are skipped and recorded as such."""
+    """What a model is trained on; missing optional inputs are skipped and recorded as such.
+
+    ``served_models``: a models directory whose served model (``CURRENT``) lends its embedded spam
+    lexicon when ``corpora`` has none (a user's machine has no ``../shared``), so a retrained model
+    keeps the spam knowledge of the one it replaces. ``cv_folds``: folds of the cross-validation on
+    the user's documents (grouped by site, else document); 0 disables it.
+    """
 
     seeds: Path | None = SEEDS_DEFAULT
     devset: Path | None = DEVSET_DEFAULT
@@ -49,6 +74,8 @@ class Recipe:
     synthetic_docs: int = SYNTHETIC_DOCS_DEFAULT
     seed: int = SYNTHESIS_SEED_DEFAULT
     params: dict[str, object] = field(default_factory=dict)
+    served_models: Path | None = None
+    cv_folds: int = 0
 
 
 @dataclass
@@ -57,6 +84,22 @@ class TrainingSet:
     roles: list[str]
     files: list[dict[str, object]]
     lexicon: dict[str, list[str]]
+    synthesis: dict[str, object] = field(default_factory=dict)
+    """The manifest's ``training.synthesis``: generator, seed, documents, ``prose_source``."""
+    lexicon_source: dict[str, object] = field(default_factory=dict)
+    """The manifest's ``training.lexicon``: where the embedded spam lexicon came from."""
+    prose: Corpora | None = None
+    """What the synthetic documents were drawn from (``None``: no synthesis)."""
+    corpora: Corpora | None = None
+    """``recipe.corpora`` as loaded (``None``: not given or missing)."""
+
+    def labelled(self) -> tuple[list[LabelledDoc], list[str]]:
+        """The labelled (non-synthetic) documents and their roles."""
+        pairs = [(d, r) for d, r in zip(self.docs, self.roles) if r != "synthetic"]
+        return [d for d, _ in pairs], [r for _, r in pairs]
+
+    def synthetic(self) -> list[LabelledDoc]:
+        return [d for d, r in zip(self.docs, self.roles) if r == "synthetic"]
 
 
 def sha256_path(path: Path) -> str:
@@ -82,8 +125,102 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def load_training_set(recipe: Recipe) -> TrainingSet:
-    """Read every input of the recipe; a missing optional input is logged, never silently used."""
+def _terms_digest(lexicon: dict[str, list[str]]) -> str:
+    digest = hashlib.sha256()
+    for cat in sorted(lexicon):
+        digest.update(cat.encode("utf-8") + b"\0" + "\n".join(sorted(lexicon[cat])).encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def served_model(models_dir: Path | None) -> LoadedModel | None:
+    """The verified model ``models_dir/CURRENT`` names, or ``None`` when there is none (logged)."""
+    if models_dir is None:
+        return None
+    from service.artifact import CURRENT_FILE, ModelError, load_model
+
+    if not (Path(models_dir) / CURRENT_FILE).is_file():
+        log.info("no served model in %s (no %s)", models_dir, CURRENT_FILE)
+        return None
+    try:
+        return load_model(Path(models_dir))
+    except ModelError as exc:
+        log.warning("served model unusable: %s", exc)
+        return None
+
+
+def _with_spam(corpora: Corpora, lexicon: dict[str, list[str]]) -> Corpora:
+    """``corpora`` with ``lexicon`` as its spam terms (split like ``load_corpora`` splits them)."""
+    from .synth_pools import SPLITS, split_of
+
+    spam: dict[str, dict[str, list[str]]] = {s: {cat: [] for cat in lexicon} for s in SPLITS}
+    for cat, terms in lexicon.items():
+        for term in terms:
+            spam[split_of(term)][cat].append(term)
+    return replace(corpora, spam=spam, spam_all={cat: list(terms) for cat, terms in lexicon.items()})
+
+
+def prose_corpora(docs: Sequence[LabelledDoc], lexicon: dict[str, list[str]]) -> Corpora | None:
+    """A minimal :class:`Corpora` whose clean prose is the ``content`` paragraphs of ``docs``.
+
+    For a machine without corpora: every document with content becomes one source "news" document
+    (its first short content line the title, its content split into sentences that the generator
+    regroups into paragraphs), its category the document's site so off-topic passages come from
+    other sites; titles feed the related-article lists. Everything goes to the train split: no
+    synthetic test pages are made from it. ``None`` when no document has content.
+    """
+    from .synth import _looks_traditional
+    from .synth_corpus import Corpora, SourceDoc, sentences
+
+    sources: list[SourceDoc] = []
+    for d in docs:
+        content = [t.strip() for t, lab in zip(d.texts, d.labels) if lab == "content" and t.strip()]
+        if not content:
+            continue
+        title = None
+        if len(content) > 1 and len(content[0]) <= 48 and content[0][-1] not in "。！？!?；;，,：:、":
+            title, content = content[0], content[1:]
+        sents = tuple(s for t in content for s in (sentences(t) or [t]))
+        sample = "".join(content)[:2000]
+        sources.append(
+            SourceDoc(
+                id=f"labelled:{d.id}",
+                genre="news",
+                script="traditional" if _looks_traditional(sample) else "simplified",
+                title=title,
+                paragraphs=sents,
+                category=d.site or d.id,
+            )
+        )
+    if not sources:
+        return None
+    titles = [s.title for s in sources if s.title and 4 <= len(s.title) <= 48]
+    leads = [s.paragraphs[0] for s in sources if s.title and 12 <= len(s.paragraphs[0]) <= 160]
+    corpora = Corpora(
+        root=Path("<labelled documents>"),
+        docs={"train": {"news": sources}, "test": {"news": []}},
+        headlines={"train": {"news": titles, "lead": leads}, "test": {}},
+        comments={"train": [], "test": []},
+        spam={"train": {}, "test": {}},
+    )
+    return _with_spam(corpora, lexicon)
+
+
+def synthesize_docs(corpora: Corpora, n_docs: int, seed: int) -> list[LabelledDoc]:
+    from .synth import synthesize
+
+    started = time.perf_counter()
+    docs = from_dicts(synthesize(corpora, n_docs, seed, "train"), "synthetic")
+    log.info("synthesised %d documents in %.1fs", len(docs), time.perf_counter() - started)
+    return docs
+
+
+def load_training_set(recipe: Recipe, served: LoadedModel | None = None) -> TrainingSet:
+    """Read every input of the recipe; a missing optional input is logged, never silently used.
+
+    Synthetic pages draw their prose from ``recipe.corpora`` when it holds any, else from the
+    content paragraphs of the labelled documents read here; the spam lexicon comes from the
+    corpora's lexicons, else from the served model (``served``, or ``recipe.served_models``).
+    """
     docs: list[LabelledDoc] = []
     roles: list[str] = []
     files: list[dict[str, object]] = []
@@ -103,29 +240,80 @@ def load_training_set(recipe: Recipe) -> TrainingSet:
         roles += ["user"] * len(part)
         files.append(_file_entry(Path(path), "user", len(part)))
 
+    corpora: Corpora | None = None
     lexicon: dict[str, list[str]] = {}
+    lexicon_source: dict[str, object] = {"source": "none"}
     if recipe.corpora is not None and Path(recipe.corpora).is_dir():
-        from .synth import load_corpora, spam_terms, synthesize
+        from .synth import load_corpora, spam_terms
 
         corpora = load_corpora(Path(recipe.corpora))
         lexicon = spam_terms(corpora)
-        if recipe.synthetic_docs:
-            started = time.perf_counter()
-            synthetic = from_dicts(synthesize(corpora, recipe.synthetic_docs, recipe.seed, "train"), "synthetic")
-            log.info("synthesised %d documents in %.1fs", len(synthetic), time.perf_counter() - started)
-            docs += synthetic
-            roles += ["synthetic"] * len(synthetic)
+        if any(lexicon.values()):
+            lexicon_source = {"source": "corpora", "path": _display(Path(recipe.corpora))}
+        else:
+            lexicon = {}
         for f in sorted(Path(recipe.corpora).rglob("*")):
             if f.is_file() and f.suffix in (".jsonl", ".txt"):
                 files.append(_file_entry(f, "corpora"))
     elif recipe.corpora is not None:
-        log.warning("corpora not found at %s: no synthetic documents and no spam lexicon", recipe.corpora)
-    return TrainingSet(docs=docs, roles=roles, files=files, lexicon=lexicon)
+        log.warning("corpora not found at %s", recipe.corpora)
+    if not lexicon:
+        served = served or served_model(recipe.served_models)
+        embedded = getattr(served.classifier, "lexicon_terms", None) if served is not None else None
+        if served is not None and embedded:
+            lexicon = {cat: list(terms) for cat, terms in embedded.items()}
+            lexicon_source = {"source": "served-model", "model": served.path.name, "version": served.version}
+            log.info("spam lexicon: the %d terms embedded in the served model %s (%s)",
+                     sum(map(len, lexicon.values())), served.path.name, served.version)
+        else:
+            log.warning("no spam lexicon: no corpora lexicons and no served model to take one from")
+    lexicon_source["terms"] = sum(len(v) for v in lexicon.values())
+    if lexicon:
+        lexicon_source["sha256"] = _terms_digest(lexicon)
+
+    synthesis: dict[str, object] = {"generator": "training.synth", "seed": recipe.seed, "documents": 0, "prose_source": PROSE_NONE}
+    prose: Corpora | None = None
+    if recipe.synthetic_docs:
+        if corpora is not None and corpora.genres("train"):
+            prose = corpora if corpora.spam_all else _with_spam(corpora, lexicon)
+            synthesis |= {"prose_source": PROSE_CORPORA, "prose_path": _display(Path(recipe.corpora))}  # type: ignore[arg-type]
+        else:
+            prose = prose_corpora(docs, lexicon)
+            if prose is not None:
+                n_source = len(prose.docs["train"]["news"])
+                synthesis |= {"prose_source": PROSE_LABELLED, "prose_documents": n_source}
+        if prose is None:
+            log.warning("no prose to synthesise from (no corpora, no labelled content): no synthetic documents")
+        else:
+            where = synthesis.get("prose_path") or f"the content of {synthesis['prose_documents']} labelled documents"
+            log.info("synthetic documents draw their prose from %s", where)
+            synthetic = synthesize_docs(prose, recipe.synthetic_docs, recipe.seed)
+            docs += synthetic
+            roles += ["synthetic"] * len(synthetic)
+            synthesis["documents"] = len(synthetic)
+    return TrainingSet(docs=docs, roles=roles, files=files, lexicon=lexicon, synthesis=synthesis,
+                       lexicon_source=lexicon_source, prose=prose, corpora=corpora)
 
 
-def paragraph_weights(docs: Sequence[LabelledDoc], roles: Sequence[str]) -> list[np.ndarray]:
+def role_weights(docs: Sequence[LabelledDoc], roles: Sequence[str]) -> dict[str, float]:
+    """Per-role paragraph weight: :data:`WEIGHT`, with the user's raised to :data:`USER_MIN_SHARE`."""
+    weights = dict(WEIGHT)
+    raw: dict[str, float] = {}
+    for d, role in zip(docs, roles):
+        raw[role] = raw.get(role, 0.0) + float(np.power(np.maximum([len(t) for t in d.texts], 1), LENGTH_POWER).sum())
+    if raw.get("user"):
+        other = sum(WEIGHT[r] * v for r, v in raw.items() if r != "user")
+        needed = USER_MIN_SHARE / (1 - USER_MIN_SHARE) * other / raw["user"]
+        weights["user"] = round(min(max(WEIGHT["user"], needed), USER_WEIGHT_MAX), 4)
+    return weights
+
+
+def paragraph_weights(
+    docs: Sequence[LabelledDoc], roles: Sequence[str], weights: dict[str, float] | None = None
+) -> list[np.ndarray]:
+    weights = weights or role_weights(docs, roles)
     return [
-        WEIGHT[role] * np.power(np.maximum([len(t) for t in d.texts], 1), LENGTH_POWER)
+        weights[role] * np.power(np.maximum([len(t) for t in d.texts], 1), LENGTH_POWER)
         for d, role in zip(docs, roles)
     ]
 
@@ -139,7 +327,10 @@ def fit_classifier(
     """Fit the two-stage classifier with the recipe's weights; the lexicon is normalised like text."""
     terms = {cat: sorted(set(t for t in normalize_many(list(v)) if t)) for cat, v in lexicon.items()}
     model = ParagraphClassifier(lexicon_terms=terms, **(params or {}))
+    weights = role_weights(docs, roles)
+    if "user" in roles:
+        log.info("user paragraphs weigh %.2f (synthetic 1.0)", weights["user"])
     started = time.perf_counter()
-    model.fit([d.document() for d in docs], [d.labels for d in docs], paragraph_weights(docs, roles))
+    model.fit([d.document() for d in docs], [d.labels for d in docs], paragraph_weights(docs, roles, weights))
     log.info("fitted on %d documents in %.1fs", len(docs), time.perf_counter() - started)
     return model
