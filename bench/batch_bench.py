@@ -58,6 +58,15 @@ def build_corpus(path: Path, target_bytes: int, seed: int = 7) -> tuple[int, int
     return n, size
 
 
+def write_report(result: dict, path: Path | None, ensure_ascii: bool = True) -> None:
+    """The JSON report (``indent=1``) to ``path``, or to stdout without one (shared by the bench scripts)."""
+    text = json.dumps(result, ensure_ascii=ensure_ascii, indent=1)
+    if path:
+        path.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+
+
 def _cpu(who: int) -> float:
     r = resource.getrusage(who)
     return r.ru_utime + r.ru_stime
@@ -133,11 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"(load average before the runs: {[r['load_avg_1m_before'] for r in rows]} on {os.cpu_count()} CPUs; "
           "other processes on the machine take CPU from the workers)", file=sys.stderr)
-    text = json.dumps(result, indent=1)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
-    else:
-        print(text)
+    write_report(result, args.json)
     return 0
 
 

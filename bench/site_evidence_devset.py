@@ -17,7 +17,6 @@ what a looser threshold would do.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections import Counter
@@ -26,6 +25,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # also runs as a script: python bench/...
 
+from bench.batch_bench import write_report  # noqa: E402
 from service import Cleaner  # noqa: E402
 from service.corpus_evidence import SiteRepeatParams, clean_with_site_evidence, document_lines, repeated_lines  # noqa: E402
 from service.settings import MODELS_DIR_DEFAULT, Settings  # noqa: E402
@@ -130,11 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for c in changes:
             print(f"    {c['site']:<14} true {c['true']:<8} {c['before']} -> {c['after']}: {c['text']}", file=sys.stderr)
-    text = json.dumps(result, ensure_ascii=False, indent=1)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
-    else:
-        print(text)
+    write_report(result, args.json, ensure_ascii=False)
     return 0
 
 

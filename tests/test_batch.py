@@ -22,22 +22,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from jingwen.cli import main as cli_main  # noqa: E402
-from service.artifact import ModelError, resolve_model_dir  # noqa: E402
 from service.batch import BatchError, BatchOptions, clean_corpus, clean_jsonl, completed_shards  # noqa: E402
 from service.batch_io import MANIFEST_DIR  # noqa: E402
 from service.segment import segment  # noqa: E402
-from service.settings import LABELS, MODELS_DIR_DEFAULT  # noqa: E402
-
-SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+from service.settings import LABELS  # noqa: E402
+from tests.support import SEEDS, batch_models_dir, one_blas_thread, read_seed_texts  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _one_thread():
-    """One BLAS/OpenMP thread, as in the CLI and the batch workers: on a busy machine the model's
-    OpenMP threads otherwise spin against each other and in-process cleaning gets many times slower."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
+    with one_blas_thread():
         yield
 
 
@@ -46,13 +40,7 @@ def _one_thread():
 
 @pytest.fixture(scope="session")
 def models_dir() -> Path:
-    env = os.environ.get("JINGWEN_MODELS_DIR")
-    path = Path(env) if env else MODELS_DIR_DEFAULT
-    try:
-        resolve_model_dir(path)
-    except ModelError as exc:
-        pytest.skip(f"no trained model ({exc}); run `make model` or set JINGWEN_MODELS_DIR")
-    return path
+    return batch_models_dir()
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +53,7 @@ def cleaner(models_dir: Path):  # noqa: ANN201
 @pytest.fixture(scope="session")
 def seed_texts() -> list[str]:
     assert len(SEEDS) == 5
-    return [p.read_text(encoding="utf-8") for p in SEEDS]
+    return read_seed_texts()
 
 
 def variant(texts: list[str], i: int) -> str:

@@ -7,7 +7,6 @@ header and their breadcrumb.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from service.artifact import ModelError, resolve_model_dir  # noqa: E402
 from service.batch import BatchOptions, clean_corpus  # noqa: E402
 from service.corpus_evidence import (  # noqa: E402
     OVERRIDE_SITE_REPEAT,
@@ -30,35 +28,23 @@ from service.corpus_evidence import (  # noqa: E402
 )
 from service.normalize import normalize  # noqa: E402
 from service.records import CleanResult, ParagraphResult  # noqa: E402
-from service.settings import MODELS_DIR_DEFAULT  # noqa: E402
-
-SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+from tests.support import batch_models_dir, one_blas_thread, read_seed_texts  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _one_thread():
-    """One BLAS/OpenMP thread, as in the CLI and the batch workers: on a busy machine the model's
-    OpenMP threads otherwise spin against each other and in-process cleaning gets many times slower."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
+    with one_blas_thread():
         yield
 
 
 @pytest.fixture(scope="module")
 def seed_texts() -> list[str]:
-    return [p.read_text(encoding="utf-8") for p in SEEDS]
+    return read_seed_texts()
 
 
 @pytest.fixture(scope="module")
 def models_dir() -> Path:
-    env = os.environ.get("JINGWEN_MODELS_DIR")
-    path = Path(env) if env else MODELS_DIR_DEFAULT
-    try:
-        resolve_model_dir(path)
-    except ModelError as exc:
-        pytest.skip(f"no trained model ({exc}); run `make model` or set JINGWEN_MODELS_DIR")
-    return path
+    return batch_models_dir()
 
 
 @pytest.fixture(scope="module")

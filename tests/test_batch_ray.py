@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -15,23 +14,14 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # from Ra
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from service.artifact import ModelError, resolve_model_dir  # noqa: E402
 from service.batch import BatchOptions  # noqa: E402
 from service.corpus_evidence import clean_with_site_evidence  # noqa: E402
-from service.settings import MODELS_DIR_DEFAULT  # noqa: E402
-
-SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+from tests.support import batch_models_dir, read_seed_texts  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def models_dir() -> Path:
-    env = os.environ.get("JINGWEN_MODELS_DIR")
-    path = Path(env) if env else MODELS_DIR_DEFAULT
-    try:
-        resolve_model_dir(path)
-    except ModelError as exc:
-        pytest.skip(f"no trained model ({exc}); run `make model` or set JINGWEN_MODELS_DIR")
-    return path
+    return batch_models_dir()
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +35,7 @@ def local_ray():
 
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
-    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    texts = read_seed_texts()
     rows = [
         {"id": f"r{i}", "url": f"https://www.mca-site.cn/{i}.html" if i < 4 else "https://other.cn/", "text": t, "n": i}
         for i, t in enumerate(texts + [texts[2].replace("民政", "社会"), texts[3].replace("民政", "基层")])

@@ -12,8 +12,6 @@ import json
 import logging
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from service.settings import LABELS, MODELS_DIR_DEFAULT, Settings  # noqa: E402
+from tests.support import ServerProcess, free_port  # noqa: E402
 
 SEEDS = REPO / "seeds"
 SEED_002 = next(SEEDS.glob("002_*.txt"))
@@ -64,61 +63,14 @@ def gold(doc_id: str) -> list[dict[str, str]]:
     raise KeyError(doc_id)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"jingwen-http-{self.port}.log"
-        self._log = open(self.log, "wb")
-        cmd = [sys.executable, "-m", "jingwen", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--models-dir", str(MODELS_DIR), *args]
-        base = {k: v for k, v in os.environ.items() if not k.startswith("JINGWEN_")}  # flags say it all
-        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=self._log, env={**base, **(env or {})})
-
-    def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_text()}")
-            try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server not ready after {timeout}s:\n{self.log_text()}")
-
-    def log_text(self) -> str:
-        self._log.flush()
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
-        self.log.unlink(missing_ok=True)
+def start_server(*args: str, env: dict[str, str] | None = None) -> ServerProcess:
+    return ServerProcess(MODELS_DIR, *args, env=env, log_name="http", ready_timeout=90, stop_timeout=20)
 
 
 @pytest.fixture(scope="session")
 def server():
-    srv = Server()
-    try:
-        srv.wait_ready()
+    with start_server() as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="session")
@@ -738,8 +690,8 @@ def test_serve_refuses_a_missing_model_with_a_clear_error(tmp_path):
 
 
 def test_serve_with_two_workers_passes_settings_to_each(tmp_path):
-    srv = Server("--workers", "2", "--max-batch-documents", "3", "--max-body-bytes", "5000",
-                 env={"JINGWEN_KEEP": "content,chrome"})
+    srv = start_server("--workers", "2", "--max-batch-documents", "3", "--max-body-bytes", "5000",
+                       env={"JINGWEN_KEEP": "content,chrome"})
     try:
         srv.wait_ready()
         pids = set()

@@ -16,8 +16,6 @@ import json
 import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -33,6 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from service.artifact import CURRENT_FILE, MANIFEST_FILE, MODEL_FILE, ModelError, resolve_model_dir  # noqa: E402
 from service.settings import MODELS_DIR_DEFAULT, Settings  # noqa: E402
+from tests.support import ServerProcess  # noqa: E402
 
 SOURCE_MODELS = Path(os.environ.get("JINGWEN_MODELS_DIR") or MODELS_DIR_DEFAULT)
 SEED_002 = next((REPO / "seeds").glob("002_*.txt"))
@@ -82,56 +81,10 @@ def models(tmp_path_factory) -> dict[str, object]:
     return {"dir": root, "a": "model-a", "b": "model-b", "t": "model-tampered", "va": va, "vb": f"{va}-next"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``python -m jingwen serve`` on a free loopback port; stderr goes to a log file."""
-
-    def __init__(self, models_dir: Path, *args: str, token: str | None = TOKEN) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"jingwen-reload-{self.port}.log"
-        self._log = open(self.log, "wb")
-        cmd = [sys.executable, "-m", "jingwen", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--models-dir", str(models_dir), *args]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("JINGWEN_")}
-        env.setdefault("OMP_NUM_THREADS", "1")
-        if token:
-            env["JINGWEN_ADMIN_TOKEN"] = token
-        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=self._log, env=env)
-
-    def wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_text()}")
-            try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server not ready after {timeout}s:\n{self.log_text()}")
-
-    def log_text(self) -> str:
-        self._log.flush()
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
-        self.log.unlink(missing_ok=True)
+def start_server(models_dir: Path, *args: str) -> ServerProcess:
+    """A live server on ``models_dir`` with the admin token set (so ``POST /v1/model/reload`` is on)."""
+    return ServerProcess(models_dir, *args, env={"JINGWEN_ADMIN_TOKEN": TOKEN}, one_thread=True, log_name="reload",
+                         ready_timeout=120, stop_timeout=30)
 
 
 def served_version(url: str) -> str:
@@ -268,12 +221,8 @@ def test_pinned_model_is_reloaded_by_name_not_from_current(models, tmp_path):
 
 @pytest.fixture(scope="module")
 def server(models):
-    srv = Server(models["dir"])
-    try:
-        srv.wait_ready()
+    with start_server(models["dir"]) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def test_promote_then_reload_under_load_fails_no_request(server, models):
@@ -367,7 +316,7 @@ def test_sighup_reloads_a_running_server(server, models):
 
 def test_two_workers_follow_sighup_to_the_parent_and_the_endpoint(models):
     root = models["dir"]
-    srv = Server(root, "--workers", "2")
+    srv = start_server(root, "--workers", "2")
     try:
         srv.wait_ready()
         deadline = time.monotonic() + 60  # both workers up (the first ready one answers /readyz)

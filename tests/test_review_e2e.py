@@ -13,9 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,6 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from service.artifact import ModelError, resolve_model_dir  # noqa: E402
 from service.settings import LABELS, MODELS_DIR_DEFAULT  # noqa: E402
+from tests.support import ServerProcess  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("JINGWEN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -60,46 +58,10 @@ except ModelError as exc:
     pytest.skip(f"no model to serve in {MODELS_DIR}: {exc}", allow_module_level=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"jingwen-review-{port}.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JINGWEN_")}
-    env.setdefault("OMP_NUM_THREADS", "1")
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "jingwen", "serve", "--host", "127.0.0.1", "--port", str(port), "--models-dir", str(MODELS_DIR)],
-            cwd=REPO, stdout=subprocess.DEVNULL, stderr=fh, env=env,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server not ready:\n{log.read_text(errors='replace')}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.unlink(missing_ok=True)
+    with ServerProcess(MODELS_DIR, one_thread=True, log_name="review", ready_timeout=120, stop_timeout=20) as srv:
+        yield srv.url
 
 
 @pytest.fixture(scope="module")

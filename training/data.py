@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -191,9 +191,9 @@ def _host(url: object) -> str:
         return ""
 
 
-def read_labelled(path: Path) -> list[LabelledDoc]:
-    """Read a labelled JSONL file; any malformed line raises with its file and line number."""
-    docs: list[LabelledDoc] = []
+def read_json_lines(path: Path) -> Iterator[tuple[int, str, object]]:
+    """``(line number, "path:line", value)`` for each non-blank line of a JSONL file; a line that is
+    not valid JSON raises :class:`LabelledDataError` naming its file and line."""
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
@@ -203,8 +203,12 @@ def read_labelled(path: Path) -> list[LabelledDoc]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise LabelledDataError(f"{where}: invalid JSON ({exc.msg})") from None
-            docs.append(parse_record(record, where))
-    return docs
+            yield lineno, where, record
+
+
+def read_labelled(path: Path) -> list[LabelledDoc]:
+    """Read a labelled JSONL file; any malformed line raises with its file and line number."""
+    return [parse_record(record, where) for _, where, record in read_json_lines(path)]
 
 
 def write_labelled(docs: Iterable[LabelledDoc], path: Path) -> None:

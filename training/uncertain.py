@@ -33,7 +33,7 @@ from service.document import build_documents
 from service.model import ParagraphClassifier
 from service.settings import LABELS
 
-from .data import LabelledDataError
+from .data import LabelledDataError, read_json_lines
 
 MEASURES = ("margin", "entropy")
 CONTEXT_DEFAULT = 2
@@ -66,26 +66,18 @@ def read_documents(path: Path, text_field: str = "text", id_field: str = "id", s
     The record's site (``site_field``) and ``url`` are carried to the output as ``site`` and ``url``,
     so cross-validation on the corrected records can group them by site.
     """
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise LabelledDataError(f"{where}: invalid JSON ({exc.msg})") from None
-            if not isinstance(record, dict):
-                raise LabelledDataError(f"{where}: a record must be a JSON object")
-            text = record.get(text_field)
-            if not isinstance(text, str):
-                raise LabelledDataError(f"{where}: field {text_field!r} must be a string")
-            rid = record.get(id_field)
-            extra: dict[str, object] = {}
-            for out_name, name in (("site", site_field), ("url", "url")):
-                if record.get(name) not in (None, ""):
-                    extra[out_name] = record[name]
-            yield InputDoc(seq=lineno, id=str(rid) if rid is not None else f"{Path(path).name}:{lineno}", text=text, extra=extra)
+    for lineno, where, record in read_json_lines(path):
+        if not isinstance(record, dict):
+            raise LabelledDataError(f"{where}: a record must be a JSON object")
+        text = record.get(text_field)
+        if not isinstance(text, str):
+            raise LabelledDataError(f"{where}: field {text_field!r} must be a string")
+        rid = record.get(id_field)
+        extra: dict[str, object] = {}
+        for out_name, name in (("site", site_field), ("url", "url")):
+            if record.get(name) not in (None, ""):
+                extra[out_name] = record[name]
+        yield InputDoc(seq=lineno, id=str(rid) if rid is not None else f"{Path(path).name}:{lineno}", text=text, extra=extra)
 
 
 def uncertainty(final: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
