@@ -1,0 +1,138 @@
+"""Helpers shared by several test modules: a live ``jingwen serve`` process, and the batch tests' model and seeds.
+
+A plain module (not a conftest): import what you need, ``from tests.support import ServerProcess``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.artifact import ModelError, resolve_model_dir
+from service.settings import MODELS_DIR_DEFAULT
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+
+
+# -- a live server ---------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """``python -m jingwen serve`` on a free loopback port; stderr goes to a log file, removed on :meth:`stop`.
+
+    The server gets the caller's environment without any ``JINGWEN_*`` variable (its flags say it
+    all), plus ``env``; with ``one_thread``, ``OMP_NUM_THREADS=1`` unless the environment sets it.
+    Used as a context manager, it waits until ``/readyz`` answers 200 on entry and stops on exit.
+    """
+
+    def __init__(
+        self,
+        models_dir: Path,
+        *args: str,
+        env: dict[str, str] | None = None,
+        one_thread: bool = False,
+        log_name: str = "http",
+        ready_timeout: float = 90,
+        stop_timeout: float = 20,
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ready_timeout = ready_timeout
+        self.stop_timeout = stop_timeout
+        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"jingwen-{log_name}-{self.port}.log"
+        self._log = open(self.log, "wb")
+        cmd = [sys.executable, "-m", "jingwen", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+               "--models-dir", str(models_dir), *args]
+        base = {k: v for k, v in os.environ.items() if not k.startswith("JINGWEN_")}
+        if one_thread:
+            base.setdefault("OMP_NUM_THREADS", "1")
+        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=self._log, env={**base, **(env or {})})
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Until ``/readyz`` answers 200 (at most ``timeout``, default ``ready_timeout``, seconds)."""
+        timeout = self.ready_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_text()}")
+            try:
+                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        log = self.log_text()  # before stop() closes and removes the log
+        self.stop()
+        raise RuntimeError(f"server not ready after {timeout}s:\n{log}")
+
+    def log_text(self) -> str:
+        self._log.flush()
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        self.log.unlink(missing_ok=True)
+
+    def __enter__(self) -> ServerProcess:
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# -- the batch tests: the model, the seeds, one BLAS thread ------------------------------------------------------
+
+
+def batch_models_dir() -> Path:
+    """``JINGWEN_MODELS_DIR`` if set, else ``models/``; skips the test when it holds no trained model."""
+    env = os.environ.get("JINGWEN_MODELS_DIR")
+    path = Path(env) if env else MODELS_DIR_DEFAULT
+    try:
+        resolve_model_dir(path)
+    except ModelError as exc:
+        pytest.skip(f"no trained model ({exc}); run `make model` or set JINGWEN_MODELS_DIR")
+    return path
+
+
+def read_seed_texts() -> list[str]:
+    """The seed documents (``seeds/*.txt``), in file-name order."""
+    return [p.read_text(encoding="utf-8") for p in SEEDS]
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """One BLAS/OpenMP thread, as in the CLI and the batch workers: on a busy machine the model's
+    OpenMP threads otherwise spin against each other and in-process cleaning gets many times slower."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield
