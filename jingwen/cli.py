@@ -97,11 +97,14 @@ def _clean_batch(args: argparse.Namespace, source: Path) -> int:
         return _usage("--json is for one document; a corpus gets annotations unless --no-paragraphs")
     if args.resume and args.overwrite:
         return _usage("--resume and --overwrite exclude each other")
+    if args.keep_original and args.no_paragraphs:
+        return _usage("--keep-original is for correcting labels, which needs the paragraphs: drop --no-paragraphs")
     check_encoding(args.encoding)
     try:
         site_params = SiteRepeatParams(args.site_min_docs, args.site_min_share, args.site_max_doc_share)
         options = BatchOptions(
-            text_field=args.text_field, id_field=args.id_field, paragraphs=not args.no_paragraphs, keep=args.keep,
+            text_field=args.text_field, id_field=args.id_field, paragraphs=not args.no_paragraphs,
+            keep_original=args.keep_original, keep=args.keep,
             encoding=args.encoding, shard_size=args.shard_size, max_chars=args.max_chars,
             max_line_chars=args.max_line_chars, site_field=args.site_field, site_params=site_params,
             output_format=args.format, rejects=args.rejects, resume=args.resume, overwrite=args.overwrite,
@@ -308,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one document: print labels, scores and offsets as JSON")
     g = p.add_argument_group("corpus (batch) options")
     g.add_argument("--no-paragraphs", action="store_true", help="no per-paragraph annotations in the output")
+    g.add_argument("--keep-original", action="store_true",
+                   help="JSONL: also write the input text as original_text, so corrected output trains with jingwen train --data")
     g.add_argument("--strict", action="store_true", help="exit 1 if any record was rejected")
     g.add_argument("--text-field", default="text", help="field (column) holding the text (default: text)")
     g.add_argument("--id-field", default="id", help="field (column) holding the record id, for rejects (default: id)")

@@ -118,6 +118,9 @@ class BatchOptions:
     text_field: str = "text"
     id_field: str = "id"
     paragraphs: bool = True
+    keep_original: bool = False
+    """JSONL: also write the input text as ``original_text`` (what the offsets index), so the output,
+    labels corrected by hand, is training data for ``jingwen train --data``."""
     keep: tuple[str, ...] = KEEP_DEFAULT
     encoding: str = "utf-8"
     workers: int = field(default_factory=default_workers)
@@ -442,7 +445,7 @@ def _run(
 
     spec = WorkerSpec(
         fmt=layout.fmt, text_field=options.text_field, id_field=options.id_field, site_field=options.site_field,
-        paragraphs=options.paragraphs, keep=tuple(options.keep), encoding=options.encoding,
+        paragraphs=options.paragraphs, keep_original=options.keep_original, keep=tuple(options.keep), encoding=options.encoding,
         max_chars=options.max_chars, max_line_chars=options.max_line_chars, site_params=options.site_params,
     )
     spec.models_dir, spec.model = model_path, None

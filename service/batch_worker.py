@@ -46,6 +46,8 @@ BINARY_MIN_CHARS = 16
 line breaks) or U+FFFD is rejected as binary junk rather than cleaned into nonsense."""
 
 PARAGRAPHS_FIELD = "paragraphs"
+ORIGINAL_FIELD = "original_text"
+"""With --keep-original: the input text the offsets index (the text field holds the cleaned text)."""
 
 
 # -- what comes back ----------------------------------------------------------------------------------
@@ -195,6 +197,7 @@ class WorkerSpec:
     id_field: str = "id"
     site_field: str | None = None
     paragraphs: bool = True
+    keep_original: bool = False
     keep: tuple[str, ...] = KEEP_DEFAULT
     encoding: str = "utf-8"
     max_chars: int = MAX_CHARS_DEFAULT
@@ -445,6 +448,8 @@ class Worker:
             for it, res in good:
                 out = dict(it[1])
                 out[spec.text_field] = res.text
+                if spec.keep_original:
+                    out[ORIGINAL_FIELD] = it[1][spec.text_field]
                 if spec.paragraphs:
                     out[PARAGRAPHS_FIELD] = [p.to_dict() for p in res.paragraphs]
                 lines.append(_dumps(out, it[5]) + b"\n")

@@ -408,3 +408,28 @@ def test_uncertain_writes_labelled_records_around_the_least_certain_paragraphs(c
     assert sum(len(d.texts) for d in parsed) == sum(len(r["paragraphs"]) for r in records)
     assert all(d.group in {SITE, *seed_texts} for d in parsed)  # grouped by site, else by source document
     assert write_records(records, tmp_path / "again.jsonl") == len(parsed)
+
+
+def test_clean_keep_original_output_corrected_by_hand_is_training_data(tmp_path):
+    """The round trip through the real command line: clean --keep-original, flip labels, read as labelled data."""
+    import subprocess
+    import sys
+
+    from tests.conftest import models_dir as shipped_models_dir
+
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"p{i}", "text": page_text(i), "url": "http://nuanxin.example/"} for i in UNSEEN_PAGES])
+    out = tmp_path / "out.jsonl"
+    run = subprocess.run(
+        [sys.executable, "-m", "jingwen", "clean", "-i", str(src), "-o", str(out), "--keep-original", "--workers", "0",
+         "--no-progress", "--models-dir", str(shipped_models_dir())],
+        capture_output=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr.decode()
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["original_text"] for r in rows] == [page_text(i) for i in UNSEEN_PAGES]
+    for r in rows:  # the hand correction: the site's footer is chrome
+        r["paragraphs"][FOOTER_INDEX]["label"] = "chrome"
+    edited = write_jsonl(tmp_path / "edited.jsonl", rows)
+    docs = read_labelled(edited)
+    assert [d.labels[FOOTER_INDEX] for d in docs] == ["chrome", "chrome"]
+    assert docs[0].texts == [t for t, _ in page(UNSEEN_PAGES[0])]

@@ -106,6 +106,27 @@ def long_stuffing(ctx: Ctx) -> str:
     return " ".join(parts)
 
 
+def keyword_block(ctx: Ctx) -> str:
+    """A hidden search-keyword block of a hacked page: thousands of headline fragments, names and
+    numbers on one line, mostly words no spam lexicon holds (a dev-set page has a 174,000-character
+    one); its shape, not its words, gives it away."""
+    n = ctx.randint(200, 3000)
+    parts = []
+    for _ in range(n):
+        r = ctx.rng.random()
+        if r < 0.75:
+            hl = _headline(ctx)
+            a = ctx.randint(0, max(0, len(hl) - 2))
+            parts.append(hl[a : a + ctx.randint(2, 9)])
+        elif r < 0.85:
+            parts.append(term(ctx))
+        elif r < 0.93:
+            parts.append(str(ctx.randint(100, 99999999999)))
+        else:
+            parts.append(ctx.wx())
+    return " ".join(p for p in parts if p.strip())
+
+
 def ad(ctx: Ctx) -> str:
     return ctx.fill(ctx.pick(P.SPAM_AD_TPL), t=lambda: term(ctx), t2=lambda: term(ctx))
 
@@ -137,7 +158,8 @@ def line(ctx: Ctx) -> str:
     if r < 0.60:
         return brand_domain(ctx)
     if r < 0.65:
-        return long_stuffing(ctx) if ctx.chance(0.5) else stuffing(ctx, ctx.randint(12, 30))
+        k = ctx.rng.random()
+        return long_stuffing(ctx) if k < 0.4 else keyword_block(ctx) if k < 0.6 else stuffing(ctx, ctx.randint(12, 30))
     if r < 0.73:
         return obfuscate(ctx, term(ctx)) + ctx.pick(P.SPAM_JOINERS) + stuffing(ctx, ctx.randint(2, 6))
     if r < 0.85:
