@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -86,16 +86,3 @@ class Cleaner:
             for doc, (final, first) in zip(docs, self.model.classifier.predict_proba_docs(docs)):
                 results.append(decide(doc, final, first, keep_labels))
         return results
-
-    def iter_clean(
-        self, texts: Iterable[str], keep: Sequence[str] | None = None
-    ) -> Iterator[CleanResult]:
-        """Stream results for an iterable of texts, batch by batch."""
-        batch: list[str] = []
-        for text in texts:
-            batch.append(text)
-            if len(batch) >= self.batch_size:
-                yield from self.clean_many(batch, keep)
-                batch = []
-        if batch:
-            yield from self.clean_many(batch, keep)
