@@ -572,7 +572,7 @@ if schemathesis is not None:
     schema = schemathesis.openapi.from_dict(OPENAPI)
 
     @schema.parametrize()
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     def test_openapi_schema_fuzz(case, server):
         """Positive and negative cases from the schema (examples, coverage, fuzzing): no 5xx, every
         status, content type and body as documented."""
