@@ -359,17 +359,12 @@ class Worker:
         return results  # type: ignore[return-value]
 
     def _clean_docs(self, texts: Sequence[str], ids: Sequence[object]) -> list[tuple[CleanResult, list[str]]]:
-        """The cleaner's path (build_documents -> predict_proba_docs -> decide), keeping each paragraph's norm."""
-        from .cleaner import decide
+        """The cleaner's own path on documents built here, so each paragraph's norm is kept for the evidence."""
         from .document import build_documents
 
-        cleaner = self.cleaner
         docs = build_documents(list(texts), list(ids))
-        preds = cleaner.model.classifier.predict_proba_docs(docs)  # type: ignore[union-attr]
-        return [
-            (decide(doc, final, first, self.spec.keep), [p.norm for p in doc.paragraphs])  # type: ignore[union-attr]
-            for doc, (final, first) in zip(docs, preds)
-        ]
+        results = self.cleaner.clean_documents(docs, self.spec.keep)  # type: ignore[union-attr]
+        return [(res, [p.norm for p in doc.paragraphs]) for res, doc in zip(results, docs)]
 
     def _clean_windowed(self, text: str, id: object) -> tuple[CleanResult, list[str]]:
         """A huge document, classified window by window (see :data:`WINDOW_CHARS`); offsets stay the document's."""

@@ -82,7 +82,13 @@ class Cleaner:
         for start in range(0, len(texts), self.batch_size):
             chunk = texts[start : start + self.batch_size]
             chunk_ids = None if ids is None else ids[start : start + self.batch_size]
-            docs = build_documents(chunk, chunk_ids)
-            for doc, (final, first) in zip(docs, self.model.classifier.predict_proba_docs(docs)):
-                results.append(decide(doc, final, first, keep_labels))
+            results += self.clean_documents(build_documents(chunk, chunk_ids), keep_labels)
         return results
+
+    def clean_documents(self, docs: Sequence[Document], keep: Sequence[str] | None = None) -> list[CleanResult]:
+        """Classify and decide already segmented documents, for callers that keep the :class:`Document`."""
+        keep_labels = self.keep if keep is None else check_keep(keep)
+        return [
+            decide(doc, final, first, keep_labels)
+            for doc, (final, first) in zip(docs, self.model.classifier.predict_proba_docs(docs))
+        ]
