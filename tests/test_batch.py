@@ -159,7 +159,10 @@ def test_parallel_workers_write_the_same_output_as_in_process(tmp_path, models_d
     for name in parts:  # one gzip member per chunk, so compare what they decompress to
         assert gzip.decompress((one / name).read_bytes()) == gzip.decompress((two / name).read_bytes())
     assert [r["id"] for r in read_shards(two)] == [r["id"] for r in records]
-    assert s2["this_run"]["workers"] == 2 and len(s2["this_run"]["worker_peak_rss_mb"]) == 2
+    # Which worker takes which chunk is the pool's choice: a fast worker may take them all.
+    worker_pids = set(s2["this_run"]["worker_peak_rss_mb"])
+    assert s2["this_run"]["workers"] == 2 and 1 <= len(worker_pids) <= 2
+    assert str(os.getpid()) not in worker_pids  # the cleaning ran in the spawned workers
     assert s1["out"] == s2["out"] == 20
     assert json.loads((two / "_SUCCESS").read_text())["in"] == 20
 
