@@ -85,40 +85,92 @@ def _run_lengths(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def _centroid_similarity(
-    T: sp.csr_matrix, doc_id: np.ndarray, n_docs: int, w: np.ndarray, self_norm2: np.ndarray
-) -> np.ndarray:
-    """Cosine of each row of ``T`` to the ``w``-weighted sum of the *other* rows of its document.
+def _doc_private_columns(X: sp.csr_matrix, doc_sizes: Sequence[int]) -> sp.csr_matrix:
+    """``X`` with its columns renumbered so that no two documents share one.
 
-    Computed for a whole batch with two sparse products: per-document centroids ``C = W T`` and
-    each row's dot product with its own document's centroid.
+    Products of the result never mix documents: every document's centroid comes out of one
+    batch-wide sparse product, with no cross-document work to discard.
+    A column becomes the position of its last occurrence in its document's slice of ``X.data``.
     """
-    n = T.shape[0]
-    W = sp.csr_matrix((w.astype(np.float32), (doc_id, np.arange(n))), shape=(n_docs, n))
-    C = (W @ T).tocsr()
-    c2 = np.asarray(C.multiply(C).sum(axis=1)).ravel()[doc_id]
-    D = (T @ C.T).tocsr()
-    dots = np.asarray(D[np.arange(n), doc_id]).ravel()
-    own = dots - w * self_norm2
-    other2 = np.maximum(c2 - 2 * w * dots + w * w * self_norm2, 0.0)
-    denom = np.sqrt(other2) * np.sqrt(self_norm2)
+    indices = np.empty_like(X.indices)
+    scratch = np.empty(X.shape[1], dtype=X.indices.dtype)
+    row_bounds = np.concatenate([[0], np.cumsum(doc_sizes)]).astype(np.int64)
+    nnz_bounds = X.indptr[row_bounds]
+    for a, b in zip(nnz_bounds[:-1].tolist(), nnz_bounds[1:].tolist()):
+        cols = X.indices[a:b]
+        scratch[cols] = np.arange(a, b, dtype=X.indices.dtype)
+        indices[a:b] = scratch[cols]
+    return sp.csr_matrix((X.data, indices, X.indptr), shape=(X.shape[0], max(X.nnz, 1)))
+
+
+def _rows(X: sp.csr_matrix, lo: int, hi: int) -> sp.csr_matrix:
+    """Rows ``lo:hi`` of ``X`` as a view: slicing copies, and this runs seven times per batch."""
+    ptr = X.indptr[lo : hi + 1]
+    out = sp.csr_matrix((X.data[ptr[0] : ptr[-1]], X.indices[ptr[0] : ptr[-1]], ptr - ptr[0]), shape=(hi - lo, X.shape[1]))
+    out.has_canonical_format = X.has_canonical_format
+    return out
+
+
+def _row_dot(A: sp.csr_matrix, B: sp.csr_matrix) -> np.ndarray:
+    """Dot products of matching rows. One-row operands go by hand: scipy broadcasts a one-row
+    product by densifying it, 2**19 columns at a time."""
+    if A.shape[0] != 1:
+        return np.asarray(A.multiply(B).sum(axis=1)).ravel()
+    _, ia, ib = np.intersect1d(A.indices, B.indices, assume_unique=True, return_indices=True)
+    return np.array([float(A.data[ia] @ B.data[ib])])
+
+
+def _diagonals(X: sp.csr_matrix, doc_id: np.ndarray, max_offset: int) -> list[np.ndarray]:
+    """``D[o][i]``: dot product of rows ``i`` and ``i + o`` of one document (0 across documents or
+    past the end), for o = 0..max_offset: the band of the Gram matrix that local fit reads."""
+    n = X.shape[0]
+    X.sum_duplicates()  # canonical rows make the element-wise products a linear merge
+    out = []
+    for o in range(max_offset + 1):
+        d = np.zeros(n)
+        if o < n:
+            d[: n - o] = _row_dot(_rows(X, 0, n - o), _rows(X, o, n)) * (doc_id[: n - o] == doc_id[o:])
+        out.append(d)
+    return out
+
+
+def _centroid_similarity(X: sp.csr_matrix, doc_id: np.ndarray, n_docs: int, w: np.ndarray, norm2: np.ndarray) -> np.ndarray:
+    """Cosine of each row of ``X`` (document-private columns) to the ``w``-weighted sum of the
+    *other* rows of its document."""
+    dots = X @ (X.T @ w)  # row i . (its document's weighted centroid, itself included)
+    c2 = np.bincount(doc_id, weights=w * dots, minlength=n_docs)[doc_id]
+    own = dots - w * norm2
+    other2 = np.maximum(c2 - 2 * w * dots + w * w * norm2, 0.0)
+    denom = np.sqrt(other2) * np.sqrt(norm2)
     return np.where(denom > 1e-9, own / np.maximum(denom, 1e-9), 0.0)
 
 
-def _local_similarity(T: sp.csr_matrix, doc_id: np.ndarray, self_norm2: np.ndarray) -> np.ndarray:
-    """Cosine of each row to the sum of the rows within LOCAL_RADIUS of it in the same document."""
-    n = T.shape[0]
-    if n < 2:
-        return np.zeros(n)
-    offsets = [o for o in range(-LOCAL_RADIUS, LOCAL_RADIUS + 1) if o]
-    rows = np.concatenate([np.arange(max(0, -o), min(n, n - o)) for o in offsets])
-    cols = np.concatenate([np.arange(max(0, -o), min(n, n - o)) + o for o in offsets])
-    keep = doc_id[rows] == doc_id[cols]
-    B = sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], cols[keep])), shape=(n, n))
-    N = (B @ T).tocsr()
-    dots = np.asarray(T.multiply(N).sum(axis=1)).ravel()
-    n2 = np.asarray(N.multiply(N).sum(axis=1)).ravel()
-    denom = np.sqrt(n2 * self_norm2)
+def _local_similarity(diag: list[np.ndarray], doc_id: np.ndarray) -> np.ndarray:
+    """Cosine of each row to the sum of the rows within LOCAL_RADIUS of it in the same document.
+
+    With ``W`` the window, the dot product is the sum of Gram entries ``S[i, j]`` for j in W and
+    the window sum's squared norm the sum of ``S[j, k]`` for j, k in W: both read off the Gram
+    matrix's diagonals ``diag``, whose cross-document entries are zero.
+    """
+    n = len(doc_id)
+    r = LOCAL_RADIUS
+    pad = lambda v, fill=0.0: np.concatenate([np.full(r, fill), v, np.full(r, fill)])  # noqa: E731
+    norm2 = pad(diag[0])
+    docs = pad(doc_id.astype(np.float64), -1.0)
+    D = [pad(d) for d in diag]
+    centre = np.arange(n) + r
+    offsets = [a for a in range(-r, r + 1) if a]
+    valid = {a: docs[centre + a] == doc_id for a in offsets}
+    dots = np.zeros(n)
+    n2 = np.zeros(n)
+    for a in offsets:
+        j = centre + a
+        dots += D[a][centre] if a > 0 else D[-a][j]
+        n2 += np.where(valid[a], norm2[j], 0.0)
+        for b in offsets:
+            if b > a:
+                n2 += 2 * np.where(valid[a], D[b - a][j], 0.0)
+    denom = np.sqrt(n2 * diag[0])
     return np.where(denom > 1e-9, dots / np.maximum(denom, 1e-9), 0.0)
 
 
@@ -138,15 +190,23 @@ def topic_features(
     n = T.shape[0]
     n_docs = len(doc_sizes)
     doc_id = np.repeat(np.arange(n_docs), doc_sizes)
-    self_norm2 = np.asarray(T.multiply(T).sum(axis=1)).ravel()
     words = np.diff(T.indptr).astype(np.float32)
-    sim_doc = _centroid_similarity(T, doc_id, n_docs, w_doc, self_norm2)
-    sim_seg = _centroid_similarity(T, doc_id, n_docs, w_seg, self_norm2)
-    pair = np.asarray(T[1:].multiply(T[:-1]).sum(axis=1)).ravel() if n > 1 else np.zeros(0)
-    same = doc_id[1:] == doc_id[:-1]
-    pair = np.where(same, pair, -1.0)
-    sim_prev = np.concatenate([[-1.0], pair]) if n else pair
-    sim_next = np.concatenate([pair, [-1.0]]) if n else pair
+    w_doc = w_doc.astype(np.float64)
+    w_seg = w_seg.astype(np.float64)
+    # Float64: a cosine to "the rest of the document" subtracts the paragraph's own part from
+    # the whole, and in float32 that leaves noise of 1e-4 where the true value is 0.
+    T = T.astype(np.float64)
+    G = G.astype(np.float64)
+    t_diag = _diagonals(T, doc_id, 2 * LOCAL_RADIUS)
+    g_diag = _diagonals(G, doc_id, 2 * LOCAL_RADIUS)
+    Tp = _doc_private_columns(T, doc_sizes)
+    Gp = _doc_private_columns(G, doc_sizes)
+    sim_doc = _centroid_similarity(Tp, doc_id, n_docs, w_doc, t_diag[0])
+    sim_seg = _centroid_similarity(Tp, doc_id, n_docs, w_seg, t_diag[0])
+    same = np.zeros(n, dtype=bool)
+    same[:-1] = doc_id[1:] == doc_id[:-1]
+    sim_next = np.where(same, t_diag[1], -1.0)
+    sim_prev = np.concatenate([[-1.0], sim_next[:-1]]) if n else sim_next
     rel = np.zeros(n)
     pos = 0
     for size in doc_sizes:
@@ -155,7 +215,6 @@ def topic_features(
         ref = float(np.median(sim_doc[sl][long_rows])) if long_rows.any() else 0.0
         rel[sl] = sim_doc[sl] - ref
         pos += size
-    g_norm2 = np.asarray(G.multiply(G).sum(axis=1)).ravel()
     return np.column_stack(
         [
             sim_doc,
@@ -164,10 +223,10 @@ def topic_features(
             sim_next,
             rel,
             np.log1p(words),
-            _local_similarity(T, doc_id, self_norm2),
-            _centroid_similarity(G, doc_id, n_docs, w_doc, g_norm2),
-            _centroid_similarity(G, doc_id, n_docs, w_seg, g_norm2),
-            _local_similarity(G, doc_id, g_norm2),
+            _local_similarity(t_diag, doc_id),
+            _centroid_similarity(Gp, doc_id, n_docs, w_doc, g_diag[0]),
+            _centroid_similarity(Gp, doc_id, n_docs, w_seg, g_diag[0]),
+            _local_similarity(g_diag, doc_id),
         ]
     ).astype(np.float32)
 

@@ -18,6 +18,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 # What spammers put between the characters of a keyword to dodge filters (毛*片, 毛.片, 毛 片).
 # Letters, digits and CJK stay: the skeleton keeps only those.
 _NOT_SKELETON = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# The same, keeping newlines: the skeletons of a batch's paragraphs, newline-joined, in one pass.
+_NOT_SKELETON_OR_NEWLINE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\n]+")
 _MIN_TERM = 2
 
 
@@ -79,10 +81,8 @@ class SpamLexicon(BaseEstimator, TransformerMixin):
         out = np.zeros((len(norms), 5 + n_cat), dtype=np.float32)
         if self.automaton_ is None:
             return out
-        for row, text in enumerate(norms):
-            # Cheap test first: most paragraphs have no hit and never need the offset map.
-            if not _has_hit(self.automaton_, _NOT_SKELETON.sub("", text.lower())):
-                continue
+        for row in _rows_with_hits(self.automaton_, norms):
+            text = norms[row]
             skel, index = skeleton(text)
             hits = list(self.automaton_.iter(skel))
             bounds = _word_bounds(text)
@@ -111,10 +111,18 @@ class SpamLexicon(BaseEstimator, TransformerMixin):
         return out
 
 
-def _has_hit(automaton: ahocorasick.Automaton, skel: str) -> bool:
-    for _ in automaton.iter(skel):
-        return True
-    return False
+def _rows_with_hits(automaton: ahocorasick.Automaton, norms: Sequence[str]) -> list[int]:
+    """The paragraphs with at least one hit, found in one scan of the whole batch.
+
+    Most paragraphs have none and never need the offset map and word bounds. Normalised text
+    holds no newline and no term contains one, so no hit spans two paragraphs.
+    """
+    joined = _NOT_SKELETON_OR_NEWLINE.sub("", "\n".join(norms).lower())
+    ends = np.fromiter((end for end, _ in automaton.iter(joined)), dtype=np.int64)
+    if not len(ends):
+        return []
+    newlines = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 10)
+    return np.unique(np.searchsorted(newlines, ends)).tolist()
 
 
 def _word_bounds(text: str) -> set[int]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
@@ -62,9 +63,11 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
     def _own(self, norms: list[str]) -> np.ndarray:
         return np.hstack([shape_features(norms), self.lexicon_.transform(norms)])
 
+    def _scaled(self, own: np.ndarray) -> np.ndarray:
+        return self.scaler_.transform(own).astype(np.float32)
+
     def _stage1_matrix(self, grams: sp.csr_matrix, own: np.ndarray) -> sp.csr_matrix:
-        dense = sp.csr_matrix(self.scaler_.transform(own).astype(np.float32))
-        return sp.hstack([grams, dense], format="csr")
+        return sp.hstack([grams, sp.csr_matrix(self._scaled(own))], format="csr")
 
     def _stage2_matrix(
         self, docs: Sequence[Document], norms: list[str], own: np.ndarray, grams: sp.csr_matrix, p1: np.ndarray
@@ -130,7 +133,8 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
 
         p1_oof = np.zeros((len(y), len(LABELS)), dtype=np.float32)
         for train, test in GroupKFold(n_splits=self.oof_folds).split(X1, y, groups):
-            p1_oof[test] = self._proba(self._fit_stage1(X1[train], y[train], w[train]), X1[test])
+            fold = self._fit_stage1(X1[train], y[train], w[train])
+            p1_oof[test] = _linear_proba(fold, _weights(fold), grams[test], self._scaled(own[test]))
         self.stage1_ = self._fit_stage1(X1, y, w)
 
         X2 = self._stage2_matrix(docs, norms, own, grams, p1_oof)
@@ -170,7 +174,7 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
             return [(empty, empty) for _ in docs]
         own = self._own(norms)
         grams = self.ngrams_.transform(norms)
-        p1 = self._proba(self.stage1_, self._stage1_matrix(grams, own))
+        p1 = _linear_proba(self.stage1_, self._stage1_weights(), grams, self._scaled(own))
         p2 = self._proba(self.stage2_, self._stage2_matrix(docs, norms, own, grams, p1))
         out = []
         pos = 0
@@ -180,6 +184,45 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
             pos += n
         return out
 
+    def _stage1_weights(self) -> np.ndarray:
+        weights = self.__dict__.get("_stage1_weights_cache")
+        if weights is None:
+            weights = self.__dict__["_stage1_weights_cache"] = _weights(self.stage1_)
+        return weights
+
+    def __getstate__(self) -> dict[str, object]:
+        state = super().__getstate__()
+        state.pop("_stage1_weights_cache", None)  # derived, 16 MB: never persisted
+        return state
+
     def feature_names(self) -> list[str]:
         """Stage-2 column names, for inspection and the model card."""
         return list(SHAPE_NAMES) + self.lexicon_.feature_names() + context_feature_names(len(LABELS))
+
+
+def _weights(model: SGDClassifier) -> np.ndarray:
+    """The coefficients transposed and C-contiguous. ``X @ coef_.T``, as scikit-learn computes the
+    decision function, copies the strided transpose (16 MB) at every call."""
+    return np.ascontiguousarray(model.coef_.T)
+
+
+def _linear_proba(model: SGDClassifier, weights: np.ndarray, grams: sp.csr_matrix, own_scaled: np.ndarray) -> np.ndarray:
+    """Stage-1 probabilities in :data:`LABELS` order, without stacking the features into one matrix.
+
+    The same as ``model.predict_proba`` on ``[grams, own_scaled]``: one-vs-rest sigmoids, normalised
+    to sum to one (uniform where all are zero), zero for a class the model never saw.
+    """
+    n_grams = grams.shape[1]
+    decision = grams @ weights[:n_grams] + own_scaled @ weights[n_grams:] + model.intercept_
+    prob = expit(decision)
+    if prob.shape[1] == 1:
+        prob = np.hstack([1.0 - prob, prob])
+    else:
+        total = prob.sum(axis=1, keepdims=True)
+        zero = total[:, 0] == 0
+        prob[zero] = 1.0
+        total[zero] = prob.shape[1]
+        prob /= total
+    out = np.zeros((grams.shape[0], len(LABELS)), dtype=np.float32)
+    out[:, model.classes_] = prob
+    return out

@@ -16,19 +16,22 @@ from collections.abc import Sequence
 
 import numpy as np
 
-_SENTENCE_END = re.compile(r"[。!?…;]")
-_COMMA = re.compile(r"[,、]")
+# Single characters are counted from code points; patterns are for what spans characters.
+_SENTENCE_END = "。!?…;"
+_COMMA = ",、"
 _FINAL = re.compile(r"(?:[。!?…]|[。!?][”’\"')\]]*)$", re.M)
-_SEPARATOR = re.compile(r"[|>›»·/<«‹•\-_]")
+_SEPARATOR = "|>›»·/<«‹•-_"
 _DATE = re.compile(r"(?:19|20)\d\d *[-/.年] *\d{1,2}(?: *[-/.月] *\d{1,2})?")
 _TIME = re.compile(r"\b\d{1,2}:\d\d(?::\d\d)?\b|\d{1,2}时\d{1,2}分")
+# Every phone number has at least ten digits, every time a ":" or a "时", every URL a "." or a
+# ":", every ICP cue a "备" or a "证": paragraphs without them are skipped (see ``matches``).
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|400-?\d{3}-?\d{4})(?!\d)")
 # Bounded repeats: an unbounded [\w.]+ before a literal backtracks quadratically on a long line.
 # Anchored at "@" (one look-behind character): scanning from every word character costs 4x.
 _EMAIL = re.compile(r"(?<=[\w.+-])@[\w-]{1,63}\.[\w.]{1,63}")
 _URL = re.compile(r"(?:https?://|www\.)[^ \n]{1,200}|\b[\w-]{1,63}\.(?:com|cn|net|org|gov|edu|cc|info|top|vip)\b", re.I)
 _ICP = re.compile(r"icp[备证]|公网安备|许可证|备案号", re.I)
-_BRACKET = re.compile(r"[【】\[\]]")
+_BRACKET = "【】[]"
 _QUOTE_OPEN = re.compile(r"^[“\"《「『(]", re.M)
 _LIST_MARK = re.compile(r"^(?:\d{1,3}[.、)]|[·•*#>-]|\(\d+\)|[一二三四五六七八九十]+[、.])", re.M)
 _COUNT_PAREN = re.compile(r"\(\d+\) *$", re.M)
@@ -86,9 +89,21 @@ def shape_features(norms: Sequence[str]) -> np.ndarray:
     def per_row(mask: np.ndarray) -> np.ndarray:
         return np.bincount(row_of[mask], minlength=n).astype(np.float32)
 
-    def matches(pattern: re.Pattern[str]) -> np.ndarray:
-        pos = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
-        return np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=n).astype(np.float32)
+    def chars(chars: str) -> np.ndarray:
+        return per_row(np.isin(cp, np.array([ord(c) for c in chars], dtype=np.uint32)))
+
+    def matches(pattern: re.Pattern[str], only: np.ndarray | None = None) -> np.ndarray:
+        """Matches per paragraph; ``only`` masks the paragraphs that can match at all (a
+        pattern that needs a character skips every paragraph without one)."""
+        if only is None:
+            text, text_starts, rows = joined, starts, None
+        else:
+            rows = np.flatnonzero(only)
+            text = "\n".join([norms[i] for i in rows.tolist()])
+            text_starts = np.concatenate([[0], np.cumsum(lens[rows] + 1)[:-1]])
+        pos = np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
+        hit = np.searchsorted(text_starts, pos, side="right") - 1
+        return np.bincount(hit if rows is None else rows[hit], minlength=n).astype(np.float32)
 
     inv = 1.0 / np.maximum(lens, 1)
     cjk = per_row(_ranges(cp, (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)))
@@ -101,8 +116,8 @@ def shape_features(norms: Sequence[str]) -> np.ndarray:
                 (0x3000, 0x303F), (0xFE30, 0xFE4F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF5B, 0xFF65))
         & (cp != 0x2028)
     )
-    sentences = matches(_SENTENCE_END)
-    separators = matches(_SEPARATOR)
+    sentences = chars(_SENTENCE_END)
+    separators = chars(_SEPARATOR)
     tokens = space + 1
     out[:, 0] = np.log1p(lens)
     out[:, 1] = cjk * inv
@@ -112,23 +127,23 @@ def shape_features(norms: Sequence[str]) -> np.ndarray:
     out[:, 5] = space * inv
     out[:, 6] = np.minimum(sentences, 20)
     out[:, 7] = 100.0 * sentences * inv
-    out[:, 8] = 100.0 * matches(_COMMA) * inv
+    out[:, 8] = 100.0 * chars(_COMMA) * inv
     out[:, 9] = matches(_FINAL) > 0
     out[:, 10] = np.minimum(separators, 20)
     out[:, 11] = separators * inv
     out[:, 12] = np.minimum(tokens, 30)
     out[:, 13] = lens / tokens
     out[:, 14] = matches(_DATE)
-    out[:, 15] = matches(_TIME)
-    out[:, 16] = matches(_PHONE)
-    out[:, 17] = matches(_EMAIL)
-    out[:, 18] = matches(_URL)
-    out[:, 19] = matches(_ICP) > 0
-    out[:, 20] = matches(_BRACKET)
+    out[:, 15] = matches(_TIME, chars(":时") > 0)
+    out[:, 16] = matches(_PHONE, digit >= 10)
+    out[:, 17] = matches(_EMAIL, chars("@") > 0)
+    out[:, 18] = matches(_URL, chars(".:") > 0)
+    out[:, 19] = matches(_ICP, chars("备证") > 0) > 0
+    out[:, 20] = chars(_BRACKET)
     out[:, 21] = matches(_QUOTE_OPEN) > 0
     out[:, 22] = matches(_LIST_MARK) > 0
     out[:, 23] = matches(_COUNT_PAREN) > 0
-    out[:, 24] = per_row(cp == 0x3A)
+    out[:, 24] = chars(":")
     out[:, 25] = matches(_COLON_EARLY) > 0
     out[lens == 0] = 0.0
     return out

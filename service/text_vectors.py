@@ -69,29 +69,41 @@ def char_ngram_counts(texts: Sequence[str], n_features: int, ngram_range: tuple[
     return m
 
 
-def word_counts(texts: Sequence[str], n_features: int, cache: dict[str, int] | None = None) -> sp.csr_matrix:
+_NEWLINE, _SKIP = -2, -1
+_WORD_COLUMNS: dict[int, dict[str, int]] = {}
+"""Per hash width, token -> column (or a _NEWLINE/_SKIP code): hashing each token once, not at
+every occurrence, halves the cost of topic vectors. Bounded by clearing when it grows past
+_WORD_CACHE_MAX entries."""
+_WORD_CACHE_MAX = 1_000_000
+
+
+def _token_code(token: str, n_features: int) -> int:
+    if token == "\n":
+        return _NEWLINE
+    if len(token) < 2 or not ("\u3400" <= token[0] <= "\ufaff"):
+        return _SKIP
+    return zlib.crc32(token.encode("utf-8")) % n_features
+
+
+def word_counts(texts: Sequence[str], n_features: int) -> sp.csr_matrix:
     """Hashed counts of the jieba words (two characters or more) of each text's CJK runs.
 
     One rjieba call segments the whole batch: runs are joined by spaces and texts by newlines,
-    which jieba never merges into a word. Words hash with CRC-32, stable across processes.
+    which jieba never merges into a word (each newline is a token of its own). Words hash with
+    CRC-32, stable across processes.
     """
     n_rows = len(texts)
-    joined = "\n".join(" ".join(_CJK_RUN.findall(t)) for t in texts)
-    cache = {} if cache is None else cache
-    rows: list[int] = []
-    cols: list[int] = []
-    row = 0
-    for token in rjieba.cut(joined):
-        if len(token) < 2 or not ("\u3400" <= token[0] <= "\ufaff"):
-            row += token.count("\n")
-            continue
-        col = cache.get(token)
-        if col is None:
-            col = cache[token] = zlib.crc32(token.encode("utf-8")) % n_features
-        rows.append(row)
-        cols.append(col)
+    tokens = rjieba.cut("\n".join(" ".join(_CJK_RUN.findall(t)) for t in texts))
+    cache = _WORD_COLUMNS.setdefault(n_features, {})
+    if len(cache) > _WORD_CACHE_MAX:
+        cache.clear()
+    for token in set(tokens).difference(cache):
+        cache[token] = _token_code(token, n_features)
+    arr = np.fromiter(map(cache.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    rows = np.cumsum(arr == _NEWLINE)
+    keep = arr >= 0
     m = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (np.asarray(rows, dtype=np.int32), np.asarray(cols, dtype=np.int32))),
+        (np.ones(int(keep.sum()), dtype=np.float32), (rows[keep].astype(np.int32), arr[keep].astype(np.int32))),
         shape=(n_rows, n_features),
     )
     m.sum_duplicates()

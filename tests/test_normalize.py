@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from service.document import build_document
 from service.normalize import normalize, normalize_many
 
@@ -24,3 +27,12 @@ def test_features_see_the_normalised_copy_but_offsets_stay_original():
     (p,) = doc.paragraphs
     assert p.text == "【字體：　打印" and p.norm == "【字体: 打印"
     assert doc.text[p.start : p.end] == p.text
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.text(alphabet=" \t\n\x00\x0b\x1f\x85\xa0\u3000\u200b\u00ad\ud800ｆ臺a中", max_size=8), max_size=12))
+def test_a_batch_normalises_each_paragraph_as_if_it_were_alone(texts):
+    """Batch normalisation joins paragraphs with newlines: nothing may leak across them, and a
+    stray newline inside a paragraph is white space like any other."""
+    assert normalize_many(texts) == [normalize(t) for t in texts]
+    assert all("\n" not in t and t == t.strip() for t in normalize_many(texts))

@@ -1,0 +1,97 @@
+"""The batch-vectorised features equal their plain definitions, computed one paragraph at a time.
+
+The fast forms (document-private columns, Gram-matrix diagonals, one jieba call per batch, the
+stage-1 decision function without stacking) are rewrites for speed; these tests pin them to the
+definitions the model was trained on.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+
+import numpy as np
+import pytest
+
+from service.context import LOCAL_RADIUS, TOPIC_NAMES, topic_features
+from service.document import build_documents
+from service.model import _linear_proba, _weights
+from service.text_vectors import cjk_words, word_counts
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> float:
+    denom = np.linalg.norm(a) * np.linalg.norm(b)
+    return float(a @ b / denom) if denom > 1e-9 else 0.0
+
+
+@pytest.fixture(scope="module")
+def batch(cleaner, seed_texts):
+    """Three seed documents and a one-paragraph one, as the classifier sees them."""
+    docs = build_documents([seed_texts["001"], seed_texts["002"], seed_texts["004"], "只有一段文字的页面。"])
+    norms = [p.norm for d in docs for p in d.paragraphs]
+    clf = cleaner.model.classifier
+    return docs, norms, clf
+
+
+def test_topic_fit_is_the_cosine_to_the_rest_of_the_document(batch):
+    docs, norms, clf = batch
+    sizes = [len(d.paragraphs) for d in docs]
+    T = clf.topics_.transform(norms)
+    G = clf.ngrams_.transform(norms)
+    rng = np.random.default_rng(0)
+    w_doc = rng.uniform(0.0, 5.0, len(norms))
+    w_seg = w_doc * (rng.uniform(size=len(norms)) > 0.5)
+    lengths = np.array([len(t) for t in norms], dtype=np.float32)
+    got = topic_features(T, G, sizes, w_doc, w_seg, lengths)
+    col = {name: i for i, name in enumerate(TOPIC_NAMES)}
+
+    Td, Gd = T.toarray().astype(np.float64), G.toarray().astype(np.float64)
+    start = 0
+    for size in sizes:
+        rows = range(start, start + size)
+        for i in rows:
+            others = [j for j in rows if j != i]
+            window = [j for j in others if abs(j - i) <= LOCAL_RADIUS]
+            for name, X, w in (("topic_doc", Td, w_doc), ("topic_seg", Td, w_seg), ("gram_doc", Gd, w_doc), ("gram_seg", Gd, w_seg)):
+                centroid = sum((w[j] * X[j] for j in others), np.zeros(X.shape[1]))
+                assert got[i, col[name]] == pytest.approx(_cos(X[i], centroid), abs=1e-4), (name, i)
+            for name, X in (("topic_local", Td), ("gram_local", Gd)):
+                local = sum((X[j] for j in window), np.zeros(X.shape[1]))
+                assert got[i, col[name]] == pytest.approx(_cos(X[i], local), abs=1e-4), (name, i)
+            prev = Td[i] @ Td[i - 1] if i > start else -1.0
+            nxt = Td[i] @ Td[i + 1] if i + 1 < start + size else -1.0
+            assert got[i, col["topic_prev"]] == pytest.approx(prev, abs=1e-5)
+            assert got[i, col["topic_next"]] == pytest.approx(nxt, abs=1e-5)
+        start += size
+    assert got[-1, col["topic_doc"]] == pytest.approx(0.0, abs=1e-6) and got[-1, col["topic_prev"]] == -1.0  # a lone paragraph
+
+
+def test_word_counts_count_each_paragraphs_own_jieba_words(batch):
+    _, norms, _ = batch
+    texts = [*norms, "", "abc 123", "中", "数据\u3000清洗"]
+    n_features = 2**12
+    got = word_counts(texts, n_features).toarray()
+    for i, text in enumerate(texts):
+        expected = np.zeros(n_features)
+        for word in cjk_words(text):
+            expected[zlib.crc32(word.encode("utf-8")) % n_features] += 1
+        np.testing.assert_array_equal(got[i], expected, err_msg=text)
+
+
+def test_first_pass_probabilities_equal_the_linear_models_own(batch):
+    _, norms, clf = batch
+    own = clf._own(norms)
+    grams = clf.ngrams_.transform(norms)
+    fast = _linear_proba(clf.stage1_, _weights(clf.stage1_), grams, clf._scaled(own))
+    reference = clf.stage1_.predict_proba(clf._stage1_matrix(grams, own))
+    np.testing.assert_allclose(fast, reference, atol=1e-3)  # scikit-learn sums in float32, this in float64
+    assert np.allclose(fast.sum(axis=1), 1.0)
+
+
+def test_the_serving_cache_is_never_persisted(batch):
+    docs, _, clf = batch
+    clf.predict_proba_docs(docs)
+    assert "_stage1_weights_cache" in clf.__dict__
+    restored = pickle.loads(pickle.dumps(clf))
+    assert "_stage1_weights_cache" not in restored.__dict__
+    np.testing.assert_array_equal(restored.predict_proba_docs(docs)[0][0], clf.predict_proba_docs(docs)[0][0])
