@@ -24,8 +24,10 @@ TOPIC_NAMES: tuple[str, ...] = (
 LOCAL_RADIUS = 3
 # Lines that open or frame reader comments and forum replies: after them, prose is a reply, not
 # the article (the first post is content, replies are chrome).
-_COMMENT_CUE = re.compile(
-    r"^(?:#\s*)?re:|评论|留言|回复|跟帖|网友|楼主|沙发|板凳|地板|^\d+\s*楼|发表于|引用|说:$|写道|顶一下|回帖", re.I
+# Matched over the newline-joined paragraphs of a batch, line by line (a normalised paragraph's
+# only white space is " ", so no match crosses a newline).
+_COMMENT_CUE_LINES = re.compile(
+    r"^(?:# *)?re:|评论|留言|回复|跟帖|网友|楼主|沙发|板凳|地板|^\d+ *楼|发表于|引用|说:$|写道|顶一下|回帖", re.I | re.M
 )
 SEGMENT_MIN_WEIGHT = 12.0
 """Every line costs at least this many characters' worth in the maximum-sum segment, so a run of
@@ -51,11 +53,11 @@ def context_feature_names(n_classes: int = 4) -> list[str]:
     return _names(n_classes)
 
 
-def _max_sum_segment(scores: np.ndarray) -> tuple[int, int]:
+def _max_sum_segment(scores: Sequence[float]) -> tuple[int, int]:
     """Kadane: the contiguous run ``[a, b]`` with the largest total score."""
     best, best_a, best_b = -np.inf, 0, 0
     run, run_a = 0.0, 0
-    for i, s in enumerate(scores.tolist()):
+    for i, s in enumerate(scores):
         if run <= 0:
             run, run_a = s, i
         else:
@@ -69,20 +71,16 @@ def _signed_log(x: np.ndarray) -> np.ndarray:
     return np.sign(x) * np.log1p(np.abs(x))
 
 
-def _run_lengths(mask: np.ndarray) -> np.ndarray:
-    """For each position, the length of the run of True values it belongs to (0 where False)."""
-    out = np.zeros(len(mask), dtype=np.float32)
-    i, n = 0, len(mask)
-    while i < n:
-        if not mask[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and mask[j]:
-            j += 1
-        out[i:j] = j - i
-        i = j
-    return out
+def _run_lengths(mask: np.ndarray, doc_id: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of True values it belongs to (0 where False);
+    a run stops at its document's end."""
+    n = len(mask)
+    if not n:
+        return np.zeros(0, dtype=np.float32)
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (mask[1:] != mask[:-1]) | (doc_id[1:] != doc_id[:-1])
+    run = np.cumsum(starts) - 1
+    return np.where(mask, np.bincount(run)[run], 0).astype(np.float32)
 
 
 def _doc_private_columns(X: sp.csr_matrix, doc_sizes: Sequence[int]) -> sp.csr_matrix:
@@ -231,86 +229,135 @@ def topic_features(
     ).astype(np.float32)
 
 
-def document_context(
+def batch_context(
     probs: np.ndarray,
     lengths: np.ndarray,
     norms: Sequence[str],
+    doc_sizes: Sequence[int],
     content_col: int = 0,
     chrome_col: int = 1,
     off_topic_col: int = 3,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Context features of one document's paragraphs (rows of ``probs``, the first-pass scores).
+    """Context features of every paragraph of a batch (rows of ``probs``, the first-pass scores).
 
-    Returns the features (all but topic fit, which :func:`topic_features` adds batch-wide) and
-    the mask of the article segment at threshold 0.5, which the topic features use.
+    Returns the features (all but topic fit, which :func:`topic_features` adds) and the mask of
+    each document's article segment at threshold 0.5, which the topic features use. Computed
+    batch-wide: every window, run and count stops at its document's bounds.
     """
     n, k = probs.shape
-    feats: list[np.ndarray] = []
-    idx = np.arange(n, dtype=np.float32)
-    span = max(n - 1, 1)
+    sizes = np.asarray(doc_sizes, dtype=np.int64)
+    doc_id = np.repeat(np.arange(len(sizes)), sizes)
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)[doc_id] if n else np.zeros(0, np.int64)
+    size = sizes[doc_id]
+    last = first + size - 1
+    rows = np.arange(n, dtype=np.int64)
+    idx = (rows - first).astype(np.float32)
     lens = lengths.astype(np.float32)
-    total = max(float(lens.sum()), 1.0)
-    before = np.concatenate([[0.0], np.cumsum(lens)[:-1]]) if n else np.zeros(0)
-    feats += [idx / span, (n - 1 - idx) / span, np.log1p(idx), np.log1p(n - 1 - idx)]
-    feats += [np.full(n, np.log1p(n), dtype=np.float32), before / total]
+    cum = np.concatenate([[0.0], np.cumsum(lens, dtype=np.float64)])  # cum[i]: characters before row i
+    doc_chars = cum[last + 1] - cum[first]
+    total = np.maximum(doc_chars, 1.0)
+    span = np.maximum(size - 1, 1).astype(np.float32)
+    feats: list[np.ndarray] = [
+        idx / span, (size - 1 - idx) / span, np.log1p(idx), np.log1p(size - 1 - idx),
+        np.log1p(size).astype(np.float32), (cum[rows] - cum[first]) / total,
+    ]
     feats += [probs[:, j] for j in range(k)]
 
-    padded = np.full((n + 6, k), -1.0, dtype=np.float32)
-    padded[3 : 3 + n] = probs
+    def shifted(values: np.ndarray, o: int, missing: float = -1.0) -> np.ndarray:
+        """``values`` of the row ``o`` away in the same document, ``missing`` where there is none."""
+        src = rows + o
+        ok = (src >= first) & (src <= last)
+        return np.where(ok, values[np.clip(src, 0, max(n - 1, 0))], missing)
+
     for o in NEIGHBOUR_OFFSETS:
-        shifted = padded[3 + o : 3 + o + n]
-        feats += [shifted[:, j] for j in range(k)]
+        feats += [shifted(probs[:, j], o) for j in range(k)]
     log_len = np.log1p(lens)
-    padded_len = np.full(n + 4, -1.0, dtype=np.float32)
-    padded_len[2 : 2 + n] = log_len
-    for o in (-2, -1, 1, 2):
-        feats.append(padded_len[2 + o : 2 + o + n])
+    feats += [shifted(log_len, o) for o in (-2, -1, 1, 2)]
+
+    # Length-weighted mean score of the neighbours within r rows, summed neighbour by neighbour:
+    # a cumulative sum over the batch would round differently with a document's place in it.
+    weight = log_len.astype(np.float64)
+    sums = {col: np.zeros(n) for col in ("w", content_col, chrome_col)}
+    values = {"w": weight, content_col: probs[:, content_col] * weight, chrome_col: probs[:, chrome_col] * weight}
+    done = 0
+    for r in WINDOW_RADII:
+        for o in [o for d in range(done + 1, r + 1) for o in (-d, d)]:
+            for col in sums:
+                sums[col] += shifted(values[col], o, 0.0)
+        done = r
+        den = sums["w"]
+        for col in (content_col, chrome_col):
+            feats.append(np.where(den > 0, sums[col] / np.maximum(den, 1e-9), -1.0))
 
     prose = probs[:, content_col] + probs[:, off_topic_col]
-    weight = np.log1p(lens)
-    for r in WINDOW_RADII:
-        for col in (content_col, chrome_col):
-            v = probs[:, col] * weight
-            cs = np.concatenate([[0.0], np.cumsum(v)])
-            cw = np.concatenate([[0.0], np.cumsum(weight)])
-            lo = np.clip(np.arange(n) - r, 0, n)
-            hi = np.clip(np.arange(n) + r + 1, 0, n)
-            num = cs[hi] - cs[lo] - v
-            den = cw[hi] - cw[lo] - weight
-            feats.append(np.where(den > 0, num / np.maximum(den, 1e-9), -1.0))
-
     seg_mask = np.zeros(n, dtype=bool)
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
     for t in SEGMENT_THRESHOLDS:
-        scores = (prose - t) * np.maximum(lens, SEGMENT_MIN_WEIGHT)
-        a, b = _max_sum_segment(scores) if n else (0, -1)
-        inside = (idx >= a) & (idx <= b)
-        dist = np.where(idx < a, idx - a, np.where(idx > b, idx - b, 0))
-        cum = np.concatenate([[0.0], np.cumsum(lens)])
-        dist_chars = np.where(idx < a, -(cum[a] - cum[np.minimum(idx.astype(int) + 1, n)]), 0.0)
-        dist_chars = np.where(idx > b, cum[idx.astype(int)] - cum[b + 1], dist_chars)
-        share = (cum[b + 1] - cum[a]) / total if n else 0.0
-        feats += [inside.astype(np.float32), _signed_log(dist), _signed_log(dist_chars), np.full(n, share)]
+        scores = ((prose - t) * np.maximum(lens, SEGMENT_MIN_WEIGHT)).tolist()
+        a = np.zeros(len(sizes), dtype=np.int64)
+        b = np.full(len(sizes), -1, dtype=np.int64)
+        for d in range(len(sizes)):
+            if sizes[d]:
+                a[d], b[d] = _max_sum_segment(scores[bounds[d] : bounds[d + 1]])
+        a_row, b_row = a[doc_id] + first, b[doc_id] + first
+        inside = (rows >= a_row) & (rows <= b_row)
+        dist = np.where(rows < a_row, rows - a_row, np.where(rows > b_row, rows - b_row, 0))
+        dist_chars = np.where(rows < a_row, -(cum[a_row] - cum[np.minimum(rows + 1, last + 1)]), 0.0)
+        dist_chars = np.where(rows > b_row, cum[rows] - cum[b_row + 1], dist_chars)
+        share = (cum[b_row + 1] - cum[a_row]) / total
+        feats += [inside.astype(np.float32), _signed_log(dist), _signed_log(dist_chars), share]
         if t == 0.5:
             seg_mask = inside
 
-    counts: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    prefixes: dict[str, list[int]] = {}
-    for i, t in enumerate(norms):
-        counts[t] = counts.get(t, 0) + 1
-        prefixes.setdefault(t[:8], []).append(i)
+    feats += _repeats(norms, doc_id.tolist())
+    feats += [np.log1p(_run_lengths(lens <= 15, doc_id)), np.log1p(_run_lengths(lens >= 40, doc_id))]
+    n_docs = len(sizes)
+    prose_share = np.bincount(doc_id, weights=probs[:, content_col] * lens, minlength=n_docs) / np.maximum(
+        np.bincount(doc_id, weights=lens, minlength=n_docs), 1.0
+    )
+    mean_content = np.bincount(doc_id, weights=probs[:, content_col], minlength=n_docs) / np.maximum(sizes, 1)
+    feats += [prose_share[doc_id], mean_content[doc_id]]
+
+    cue = np.zeros(n, dtype=np.float32)
+    if n:
+        joined = "\n".join(norms)
+        starts = np.concatenate([[0], np.cumsum(lens.astype(np.int64) + 1)[:-1]])
+        pos = np.fromiter((m.start() for m in _COMMENT_CUE_LINES.finditer(joined)), dtype=np.int64)
+        cue[np.searchsorted(starts, pos, side="right") - 1] = 1.0
+    ccum = np.concatenate([[0.0], np.cumsum(cue, dtype=np.float64)])
+    before = ccum[rows] - ccum[first]
+    window = ccum[rows] - ccum[np.maximum(rows - 6, first)]
+    last_cue = np.maximum.accumulate(np.where(cue > 0, rows, -1)) if n else rows
+    prev_cue = np.concatenate([[-1], last_cue[:-1]]) if n else rows
+    since = np.where(prev_cue >= first, np.log1p(rows - prev_cue), -1.0)
+    feats += [cue, np.log1p(before), window, since]
+    if not n:
+        return np.zeros((0, len(_names(k)) - len(TOPIC_NAMES)), dtype=np.float32), seg_mask
+    return np.column_stack([np.asarray(f, dtype=np.float32) for f in feats]), seg_mask
+
+
+def _repeats(norms: Sequence[str], doc_id: list[int]) -> list[np.ndarray]:
+    """Exact and prefix repeats within each document: template lines (titles printed twice, a
+    byline echoing the headline) repeat; article paragraphs do not."""
+    n = len(norms)
+    counts: dict[tuple[int, str], int] = {}
+    prefixes: dict[tuple[int, str], list[int]] = {}
+    for i, (d, t) in enumerate(zip(doc_id, norms)):
+        counts[d, t] = counts.get((d, t), 0) + 1
+        prefixes.setdefault((d, t[:8]), []).append(i)
     dup_count = np.zeros(n, dtype=np.float32)
     dup_repeat = np.zeros(n, dtype=np.float32)
     prefix_group = np.zeros(n, dtype=np.float32)
     prefix_repeat = np.zeros(n, dtype=np.float32)
     contains_earlier = np.zeros(n, dtype=np.float32)
-    for i, t in enumerate(norms):
-        dup_count[i] = np.log1p(counts[t] - 1)
-        dup_repeat[i] = 1.0 if seen.get(t, 0) else 0.0
-        seen[t] = seen.get(t, 0) + 1
-        group = prefixes[t[:8]] if len(t) >= 4 else [i]
-        prefix_group[i] = np.log1p(len(group) - 1)
-        prefix_repeat[i] = 1.0 if group[0] != i else 0.0
+    seen: set[tuple[int, str]] = set()
+    for i, (d, t) in enumerate(zip(doc_id, norms)):
+        dup_count[i] = counts[d, t] - 1
+        dup_repeat[i] = (d, t) in seen
+        seen.add((d, t))
+        group = prefixes[d, t[:8]] if len(t) >= 4 else [i]
+        prefix_group[i] = len(group) - 1
+        prefix_repeat[i] = group[0] != i
         if len(t) >= 6 and group[0] != i:
             for j in group:
                 if j >= i:
@@ -319,25 +366,4 @@ def document_context(
                 if other != t and (t.startswith(other) or other.startswith(t)):
                     contains_earlier[i] = 1.0
                     break
-    feats += [dup_count, dup_repeat, prefix_group, prefix_repeat, contains_earlier]
-
-    feats += [np.log1p(_run_lengths(lens <= 15)), np.log1p(_run_lengths(lens >= 40))]
-    prose_share = float((probs[:, content_col] * lens).sum() / total)
-    feats += [np.full(n, prose_share), np.full(n, float(probs[:, content_col].mean()) if n else 0.0)]
-
-    cue = np.fromiter((1.0 if _COMMENT_CUE.search(t) else 0.0 for t in norms), dtype=np.float32, count=n)
-    before = np.concatenate([[0.0], np.cumsum(cue)[:-1]]) if n else cue
-    csum = np.concatenate([[0.0], np.cumsum(cue)])
-    lo = np.clip(np.arange(n) - 6, 0, n)
-    window = csum[np.arange(n)] - csum[lo]
-    last = -1
-    since = np.full(n, -1.0, dtype=np.float32)
-    for i in range(n):
-        if last >= 0:
-            since[i] = np.log1p(i - last)
-        if cue[i]:
-            last = i
-    feats += [cue, np.log1p(before), window, since]
-    if not n:
-        return np.zeros((0, len(_names(k)) - len(TOPIC_NAMES)), dtype=np.float32), seg_mask
-    return np.column_stack([np.asarray(f, dtype=np.float32) for f in feats]), seg_mask
+    return [np.log1p(dup_count), dup_repeat, np.log1p(prefix_group), prefix_repeat, contains_earlier]

@@ -81,17 +81,16 @@ class SpamLexicon(BaseEstimator, TransformerMixin):
         out = np.zeros((len(norms), 5 + n_cat), dtype=np.float32)
         if self.automaton_ is None:
             return out
-        for row in _rows_with_hits(self.automaton_, norms):
-            text = norms[row]
-            skel, index = skeleton(text)
-            hits = list(self.automaton_.iter(skel))
-            bounds = _word_bounds(text)
+        hits_by_row = _hits_by_row(self.automaton_, norms)
+        rows = sorted(hits_by_row)
+        for row, bounds in zip(rows, _word_bounds_many([norms[r] for r in rows])):
+            skel, index = skeleton(norms[row])
             covered = np.zeros(len(skel), dtype=bool)
             aligned = inside = 0
             distinct: set[str] = set()
             longest = 0
             cats = np.zeros(n_cat, dtype=np.float32)
-            for end, (length, term_cats) in hits:
+            for end, (length, term_cats) in hits_by_row[row]:
                 start = end - length + 1
                 covered[start : end + 1] = True
                 distinct.add(skel[start : end + 1])
@@ -111,25 +110,44 @@ class SpamLexicon(BaseEstimator, TransformerMixin):
         return out
 
 
-def _rows_with_hits(automaton: ahocorasick.Automaton, norms: Sequence[str]) -> list[int]:
-    """The paragraphs with at least one hit, found in one scan of the whole batch.
+def _hits_by_row(automaton: ahocorasick.Automaton, norms: Sequence[str]) -> dict[int, list[tuple[int, tuple[int, tuple[int, ...]]]]]:
+    """Every hit of the batch from one scan, grouped by paragraph, with skeleton-local end offsets.
 
-    Most paragraphs have none and never need the offset map and word bounds. Normalised text
-    holds no newline and no term contains one, so no hit spans two paragraphs.
+    The newline-joined skeletons of the paragraphs are the skeleton of their newline-joined text
+    (normalised text holds no newline); no term holds one, so no hit spans two paragraphs, and
+    most paragraphs have none and never need the offset map and word bounds.
     """
     joined = _NOT_SKELETON_OR_NEWLINE.sub("", "\n".join(norms).lower())
-    ends = np.fromiter((end for end, _ in automaton.iter(joined)), dtype=np.int64)
-    if not len(ends):
-        return []
-    newlines = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 10)
-    return np.unique(np.searchsorted(newlines, ends)).tolist()
+    hits = list(automaton.iter(joined))
+    if not hits:
+        return {}
+    line_starts = np.concatenate(
+        [[0], np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 10) + 1]
+    )
+    ends = np.fromiter((end for end, _ in hits), dtype=np.int64, count=len(hits))
+    rows = np.searchsorted(line_starts, ends, side="right") - 1
+    local = ends - line_starts[rows]
+    grouped: dict[int, list[tuple[int, tuple[int, tuple[int, ...]]]]] = {}
+    for row, end, (_, value) in zip(rows.tolist(), local.tolist(), hits):
+        grouped.setdefault(row, []).append((end, value))
+    return grouped
 
 
-def _word_bounds(text: str) -> set[int]:
-    """Character offsets where a jieba word starts or ends (rjieba: jieba's dictionary, in Rust)."""
-    bounds = {0}
-    pos = 0
-    for word in rjieba.cut(text.lower()):
+def _word_bounds_many(texts: Sequence[str]) -> list[set[int]]:
+    """Per text, the character offsets (lower-cased) where a jieba word starts or ends.
+
+    One rjieba call for all texts: jieba's dictionary, in Rust; a newline is a token of its own.
+    """
+    out: list[set[int]] = []
+    if not texts:
+        return out
+    bounds, pos = {0}, 0
+    for word in rjieba.cut("\n".join(texts).lower()):
+        if word == "\n":
+            out.append(bounds)
+            bounds, pos = {0}, 0
+            continue
         pos += len(word)
         bounds.add(pos)
-    return bounds
+    out.append(bounds)
+    return out

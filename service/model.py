@@ -20,7 +20,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-from .context import TOPIC_NAMES, context_feature_names, document_context, topic_features
+from .context import TOPIC_NAMES, batch_context, context_feature_names, topic_features
 from .lexicon import SpamLexicon
 from .records import Document
 from .settings import LABELS
@@ -74,15 +74,7 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
     ) -> np.ndarray:
         lengths = np.fromiter((len(t) for t in norms), dtype=np.float32, count=len(norms))
         sizes = [len(doc.paragraphs) for doc in docs]
-        blocks = []
-        seg = np.zeros(len(norms), dtype=np.float32)
-        pos = 0
-        for n in sizes:
-            sl = slice(pos, pos + n)
-            block, seg_mask = document_context(p1[sl], lengths[sl], norms[sl])
-            blocks.append(block)
-            seg[sl] = seg_mask
-            pos += n
+        context, seg = batch_context(p1, lengths, norms, sizes)
         weight = np.log1p(lengths)
         T = self.topics_.transform(norms)
         # Topic fit multiplies every paragraph with every document centroid of the batch: chunked,
@@ -96,7 +88,7 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
                 topic_features(T[sl], grams[sl], sizes[lo:hi], (p1[sl, 0] * weight[sl]), seg[sl] * weight[sl], lengths[sl])
             )
         topics = np.vstack(topics) if topics else np.zeros((0, len(TOPIC_NAMES)), dtype=np.float32)
-        return np.hstack([own, np.vstack(blocks), topics])
+        return np.hstack([own, context, topics])
 
     @staticmethod
     def _norms(docs: Sequence[Document]) -> list[str]:

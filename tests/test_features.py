@@ -13,7 +13,7 @@ import zlib
 import numpy as np
 import pytest
 
-from service.context import LOCAL_RADIUS, TOPIC_NAMES, topic_features
+from service.context import LOCAL_RADIUS, TOPIC_NAMES, batch_context, context_feature_names, topic_features
 from service.document import build_documents
 from service.model import _linear_proba, _weights
 from service.text_vectors import cjk_words, word_counts
@@ -95,3 +95,26 @@ def test_the_serving_cache_is_never_persisted(batch):
     restored = pickle.loads(pickle.dumps(clf))
     assert "_stage1_weights_cache" not in restored.__dict__
     np.testing.assert_array_equal(restored.predict_proba_docs(docs)[0][0], clf.predict_proba_docs(docs)[0][0])
+
+
+def test_context_features_of_a_batch_equal_those_of_each_document_alone():
+    """Windows, neighbours, runs, repeats and reply cues stop at a document's end: a batch is
+    only a speed-up. The documents here share lines (titles, cues) across their boundaries."""
+    texts = ["标题\n网友评论\n1楼 回复", "1楼 回复\n标题\n标题\n正文内容很长很长很长的一段文字,讲的是同一件事。", "", "楼主说:"]
+    docs = build_documents(texts)
+    norms = [p.norm for d in docs for p in d.paragraphs]
+    sizes = [len(d.paragraphs) for d in docs]
+    probs = np.random.default_rng(1).dirichlet(np.ones(4), len(norms)).astype(np.float32)
+    lengths = np.array([len(t) for t in norms], dtype=np.float32)
+    together, seg = batch_context(probs, lengths, norms, sizes)
+    start = 0
+    for size in sizes:
+        sl = slice(start, start + size)
+        alone, alone_seg = batch_context(probs[sl], lengths[sl], norms[sl], [size])
+        np.testing.assert_array_equal(together[sl], alone)  # bit for bit: scores must not depend on the batch
+        np.testing.assert_array_equal(seg[sl], alone_seg)
+        start += size
+    names = context_feature_names()
+    cue, dup = names.index("cue_self"), names.index("dup_count")
+    assert together[:, cue].tolist() == [0, 1, 1, 1, 0, 0, 0, 1]  # 网友评论, 1楼, 1楼, 楼主说:
+    assert together[:, dup].tolist() == [0, 0, 0, 0, np.log1p(1).astype(np.float32), np.log1p(1).astype(np.float32), 0, 0]
