@@ -9,6 +9,7 @@ import numpy as np
 
 from .artifact import LoadedModel, load_model
 from .document import build_documents
+from .model import decide_labels
 from .records import CleanResult, Document, ParagraphResult
 from .settings import CLEAN_BATCH_SIZE_DEFAULT, KEEP_DEFAULT, LABELS
 
@@ -27,7 +28,7 @@ def decide(doc: Document, final: np.ndarray, first: np.ndarray, keep: Sequence[s
     paragraphs: list[ParagraphResult] = []
     kept_texts: list[str] = []
     removed: dict[str, int] = {}
-    labels = final.argmax(axis=1) if len(final) else []
+    labels = decide_labels(final)
     firsts = first.argmax(axis=1) if len(first) else []
     for p, row, li, fi in zip(doc.paragraphs, final.tolist(), labels, firsts):
         label = LABELS[li]

@@ -32,6 +32,10 @@ _COMMENT_CUE_LINES = re.compile(
 SEGMENT_MIN_WEIGHT = 12.0
 """Every line costs at least this many characters' worth in the maximum-sum segment, so a run of
 short chrome lines (usernames, dates between comments) breaks the article's segment."""
+LINE_CHARS_CAP = 400.0
+"""Document-level measures in characters (position, the segment's weights and share, prose share)
+count a line as at most this long: one giant line (a 170,000-character keyword-stuffing block the
+first pass half believes) would otherwise be the whole document to them."""
 
 
 def _names(n_classes: int) -> list[str]:
@@ -253,7 +257,8 @@ def batch_context(
     rows = np.arange(n, dtype=np.int64)
     idx = (rows - first).astype(np.float32)
     lens = lengths.astype(np.float32)
-    cum = np.concatenate([[0.0], np.cumsum(lens, dtype=np.float64)])  # cum[i]: characters before row i
+    capped = np.minimum(lens, LINE_CHARS_CAP)
+    cum = np.concatenate([[0.0], np.cumsum(capped, dtype=np.float64)])  # cum[i]: (capped) characters before row i
     doc_chars = cum[last + 1] - cum[first]
     total = np.maximum(doc_chars, 1.0)
     span = np.maximum(size - 1, 1).astype(np.float32)
@@ -293,7 +298,7 @@ def batch_context(
     seg_mask = np.zeros(n, dtype=bool)
     bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
     for t in SEGMENT_THRESHOLDS:
-        scores = ((prose - t) * np.maximum(lens, SEGMENT_MIN_WEIGHT)).tolist()
+        scores = ((prose - t) * np.clip(lens, SEGMENT_MIN_WEIGHT, LINE_CHARS_CAP)).tolist()
         a = np.zeros(len(sizes), dtype=np.int64)
         b = np.full(len(sizes), -1, dtype=np.int64)
         for d in range(len(sizes)):
@@ -312,8 +317,8 @@ def batch_context(
     feats += _repeats(norms, doc_id.tolist())
     feats += [np.log1p(_run_lengths(lens <= 15, doc_id)), np.log1p(_run_lengths(lens >= 40, doc_id))]
     n_docs = len(sizes)
-    prose_share = np.bincount(doc_id, weights=probs[:, content_col] * lens, minlength=n_docs) / np.maximum(
-        np.bincount(doc_id, weights=lens, minlength=n_docs), 1.0
+    prose_share = np.bincount(doc_id, weights=probs[:, content_col] * capped, minlength=n_docs) / np.maximum(
+        np.bincount(doc_id, weights=capped, minlength=n_docs), 1.0
     )
     mean_content = np.bincount(doc_id, weights=probs[:, content_col], minlength=n_docs) / np.maximum(sizes, 1)
     feats += [prose_share[doc_id], mean_content[doc_id]]

@@ -23,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from .context import TOPIC_NAMES, batch_context, context_feature_names, topic_features
 from .lexicon import SpamLexicon
 from .records import Document
-from .settings import LABELS
+from .settings import LABELS, OFF_TOPIC_MIN
 from .shape import FEATURE_NAMES as SHAPE_NAMES
 from .shape import shape_features
 from .text_vectors import CharNgrams, TopicVectors
@@ -42,9 +42,9 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         topic_features: int = 2**18,
         stage1_alpha: float = 2e-6,
         stage1_epochs: int = 15,
-        stage2_iter: int = 200,
-        stage2_lr: float = 0.08,
-        stage2_leaves: int = 31,
+        stage2_iter: int = 100,
+        stage2_lr: float = 0.16,
+        stage2_leaves: int = 63,
         oof_folds: int = 5,
         random_state: int = 0,
     ) -> None:
@@ -218,3 +218,19 @@ def _linear_proba(model: SGDClassifier, weights: np.ndarray, grams: sp.csr_matri
     out = np.zeros((grams.shape[0], len(LABELS)), dtype=np.float32)
     out[:, model.classes_] = prob
     return out
+
+
+def decide_labels(probs: np.ndarray) -> np.ndarray:
+    """Label indices from final probabilities: the most probable label, except that off-topic must
+    reach :data:`~service.settings.OFF_TOPIC_MIN`. Every consumer of final labels (cleaning,
+    evaluation, uncertainty sampling) calls this, so they all agree."""
+    if not len(probs):
+        return np.zeros(0, dtype=np.int64)
+    off = LABELS.index("off_topic")
+    labels = probs.argmax(axis=1)
+    weak = (labels == off) & (probs[:, off] < OFF_TOPIC_MIN)
+    if weak.any():
+        others = probs[weak].copy()
+        others[:, off] = -1.0
+        labels[weak] = others.argmax(axis=1)
+    return labels

@@ -16,6 +16,11 @@ LABELS: tuple[str, ...] = ("content", "chrome", "spam", "off_topic")
 KEEP_DEFAULT: tuple[str, ...] = ("content",)
 """Labels that survive cleaning unless the caller asks otherwise."""
 
+OFF_TOPIC_MIN = 0.6
+"""A paragraph is called off-topic only at this probability or above; below it, its best other
+label wins. Off-topic prose is well-written text, so calling content off-topic loses real text:
+the bar is set on out-of-fold scores (``python -m training.quality --dump``)."""
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR_DEFAULT = REPO_ROOT / "models"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from service import LABELS
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SEEDS_DIR
 
 
 def labels_of(cleaner, text):
@@ -81,7 +81,20 @@ def test_harmless_words_that_contain_spam_terms_stay(cleaner):
 
 
 @pytest.mark.parametrize(
-    "doc_id", ["tutorial_code", "digest_headlines", "forum_thread", "single_paragraph", "harmless_overlaps"]
+    "doc_id",
+    [
+        pytest.param(
+            "tutorial_code",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="model 0.4.0 calls the tutorial's one prose paragraph between code lines off-topic (0.67)",
+            ),
+        ),
+        "digest_headlines",
+        "forum_thread",
+        "single_paragraph",
+        "harmless_overlaps",
+    ],
 )
 def test_hard_cases_keep_their_content_and_drop_their_chrome(cleaner, doc_id):
     docs = {d["id"]: d for d in map(json.loads, (FIXTURES / "hard_cases.jsonl").read_text("utf-8").splitlines())}
@@ -99,8 +112,8 @@ def test_hard_cases_keep_their_content_and_drop_their_chrome(cleaner, doc_id):
         assert junk_removed / junk_chars >= 0.6, list(zip(true, pred))
 
 
-# Known misses of the shipped model, kept as strict expected failures: when a model fixes one,
-# the test fails and the marker must go (the limitation is also listed in the README).
+# Known misses of the shipped model, kept as strict expected failures (here and in the hard cases
+# above): when a model fixes one, the test fails and the marker must go (the README lists them).
 @pytest.mark.xfail(strict=True, reason="a one-paragraph gov page: a nav item and the contact footer score ~0.5-0.7 content")
 def test_one_paragraph_page_drops_all_its_chrome(cleaner):
     doc = next(d for d in map(json.loads, (FIXTURES / "hard_cases.jsonl").read_text("utf-8").splitlines()) if d["id"] == "single_paragraph")
@@ -156,3 +169,22 @@ def test_batch_results_equal_one_by_one_results(cleaner, seed_texts):
         single = cleaner.clean(text)
         assert batched[i].id == i
         assert [p.label for p in batched[i].paragraphs] == [p.label for p in single.paragraphs]
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_a_giant_keyword_block_changes_no_other_verdict(cleaner, where):
+    """Real pages hide 100,000-character keyword blocks before or after the article (one dev-set
+    page has 174,000 characters in one line). It must go, and every other line must keep the
+    verdict it has without it: document-level measures in characters cap a line's length."""
+    doc = next(json.loads(line) for line in (SEEDS_DIR / "labelled.jsonl").open(encoding="utf-8") if '"002_' in line)
+    texts = [p["text"] for p in doc["paragraphs"]]
+    spam = next(p["text"] for p in doc["paragraphs"] if p["label"] == "spam")
+    giant = " ".join([spam] * (100_000 // len(spam) + 1))
+    plain = [p.kept for p in cleaner.clean("\n".join(texts)).paragraphs]
+    lines = [giant, *texts] if where == "first" else [*texts, giant]
+    result = cleaner.clean("\n".join(lines)).paragraphs
+    block = result[0] if where == "first" else result[-1]
+    rest = result[1:] if where == "first" else result[:-1]
+    assert not block.kept and block.label in ("spam", "chrome")
+    assert [p.kept for p in rest] == plain
+    assert plain == [p["label"] == "content" for p in doc["paragraphs"]]

@@ -15,7 +15,8 @@ import pytest
 
 from service.context import LOCAL_RADIUS, TOPIC_NAMES, batch_context, context_feature_names, topic_features
 from service.document import build_documents
-from service.model import _linear_proba, _weights
+from service.model import _linear_proba, _weights, decide_labels
+from service.settings import LABELS
 from service.text_vectors import cjk_words, word_counts
 
 
@@ -118,3 +119,17 @@ def test_context_features_of_a_batch_equal_those_of_each_document_alone():
     cue, dup = names.index("cue_self"), names.index("dup_count")
     assert together[:, cue].tolist() == [0, 1, 1, 1, 0, 0, 0, 1]  # 网友评论, 1楼, 1楼, 楼主说:
     assert together[:, dup].tolist() == [0, 0, 0, 0, np.log1p(1).astype(np.float32), np.log1p(1).astype(np.float32), 0, 0]
+
+
+def test_off_topic_needs_its_bar_and_otherwise_yields_to_the_next_best_label(monkeypatch):
+    monkeypatch.setattr("service.model.OFF_TOPIC_MIN", 0.7)
+    probs = np.array(
+        [
+            [0.25, 0.10, 0.00, 0.65],  # off-topic is the argmax but under the bar: content
+            [0.05, 0.20, 0.10, 0.65],  # ... and here chrome, the runner-up
+            [0.20, 0.00, 0.00, 0.80],  # over the bar
+            [0.70, 0.30, 0.00, 0.00],
+        ]
+    )
+    assert [LABELS[i] for i in decide_labels(probs)] == ["content", "chrome", "off_topic", "content"]
+    assert decide_labels(np.zeros((0, 4))).tolist() == []

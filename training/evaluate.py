@@ -4,23 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from service.document import build_documents
-from service.model import ParagraphClassifier
+from service.model import ParagraphClassifier, decide_labels
 from service.settings import LABELS
 
 from .data import LabelledDoc
 from .metrics import evaluate
 
 
+def predict_proba(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> tuple[np.ndarray, np.ndarray]:
+    """Final and first-pass probabilities of every paragraph of ``docs``, stacked in order."""
+    pairs = model.predict_proba_docs(build_documents(["\n".join(d.texts) for d in docs]))
+    empty = np.zeros((0, len(LABELS)), dtype=np.float32)
+    return np.vstack([p2 for p2, _ in pairs] or [empty]), np.vstack([p1 for _, p1 in pairs] or [empty])
+
+
+def to_labels(final: np.ndarray, first: np.ndarray) -> tuple[list[str], list[str]]:
+    """Final labels (the cleaner's decision rule) and first-pass labels (argmax) of stacked scores."""
+    return [LABELS[i] for i in decide_labels(final)], [LABELS[i] for i in first.argmax(axis=1)]
+
+
 def predict_labels(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> tuple[list[str], list[str]]:
     """Final and first-pass labels of every paragraph of ``docs``, flattened in order."""
-    built = build_documents(["\n".join(d.texts) for d in docs])
-    final: list[str] = []
-    first: list[str] = []
-    for p2, p1 in model.predict_proba_docs(built):
-        final += [LABELS[i] for i in p2.argmax(axis=1)]
-        first += [LABELS[i] for i in p1.argmax(axis=1)]
-    return final, first
+    return to_labels(*predict_proba(model, docs))
+
 
 def score(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> dict[str, object]:
     final, first = predict_labels(model, docs)

@@ -24,7 +24,7 @@ from sklearn.model_selection import GroupKFold
 
 from .baseline import baseline_labels
 from .data import LabelledDoc, from_dicts, read_labelled
-from .evaluate import predict_labels
+from .evaluate import predict_proba, to_labels
 from .metrics import evaluate, format_report
 from .recipe import (
     CORPORA_DEFAULT,
@@ -74,19 +74,24 @@ def run(
     pred: dict[str, list[str]] = {}
     first: dict[str, list[str]] = {}
     pred_inj: dict[str, list[str]] = {}
+    scores: dict[str, list[list[float]]] = {}
+    scores_inj: dict[str, list[list[float]]] = {}
     for k, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(real, groups=groups)):
         train = [real[i] for i in train_idx] + synthetic
         roles = [real_roles[i] for i in train_idx] + ["synthetic"] * len(synthetic)
         model = fit_classifier(train, roles, lexicon, params)
-        test = [real[i] for i in test_idx]
-        final, fp = predict_labels(model, test)
-        final_inj, _ = predict_labels(model, [injected[i] for i in test_idx])
+        p2, p1 = predict_proba(model, [real[i] for i in test_idx])
+        p2_inj, _ = predict_proba(model, [injected[i] for i in test_idx])
+        final, fp = to_labels(p2, p1)
+        final_inj, _ = to_labels(p2_inj, p2_inj)
         pos = pos_inj = 0
         for i in test_idx:
             n, n_inj = len(real[i].labels), len(injected[i].labels)
             pred[real[i].id] = final[pos : pos + n]
             first[real[i].id] = fp[pos : pos + n]
             pred_inj[real[i].id] = final_inj[pos_inj : pos_inj + n_inj]
+            scores[real[i].id] = np.round(p2[pos : pos + n], 4).tolist()
+            scores_inj[real[i].id] = np.round(p2_inj[pos_inj : pos_inj + n_inj], 4).tolist()
             pos += n
             pos_inj += n_inj
         log.info("fold %d/%d done (%.0fs)", k + 1, folds, time.perf_counter() - started)
@@ -106,7 +111,15 @@ def run(
             "baseline_injected": evaluate(true_i, baseline_labels(texts_i), lengths_i),
         }
     report["seconds"] = round(time.perf_counter() - started, 1)
-    report["predictions"] = {d.id: {"pred": pred[d.id], "first": first[d.id]} for d in real}
+    report["predictions"] = {
+        d.id: {
+            "pred": pred[d.id],
+            "first": first[d.id],
+            "scores": scores[d.id],
+            "injected": {"labels": inj.labels, "texts": inj.texts, "pred": pred_inj[d.id], "scores": scores_inj[d.id]},
+        }
+        for d, inj in zip(real, injected)
+    }
     return report
 
 
@@ -143,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=8)
     ap.add_argument("--synthetic", type=int, default=SYNTHETIC_DOCS_DEFAULT)
     ap.add_argument("--json", type=Path, help="write the full report here")
-    ap.add_argument("--dump", type=Path, help="write out-of-fold labels per document here (error analysis)")
+    ap.add_argument("--dump", type=Path, help="write out-of-fold labels and scores per document, plain and injected, here (error analysis, decision bars)")
     ap.add_argument("--param", action="append", default=[], help="classifier parameter NAME=VALUE (experiments)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
