@@ -17,7 +17,7 @@ from service.context import LOCAL_RADIUS, TOPIC_NAMES, batch_context, context_fe
 from service.document import build_documents
 from service.model import _linear_proba, _weights, decide_labels
 from service.settings import LABELS
-from service.text_vectors import cjk_words, word_counts
+from service.text_vectors import char_ngram_counts, cjk_words, word_counts
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> float:
@@ -133,3 +133,15 @@ def test_off_topic_needs_its_bar_and_otherwise_yields_to_the_next_best_label(mon
     )
     assert [LABELS[i] for i in decide_labels(probs)] == ["content", "chrome", "off_topic", "content"]
     assert decide_labels(np.zeros((0, 4))).tolist() == []
+
+
+def test_tfidf_equals_scikit_learns_transform(batch):
+    _, norms, clf = batch
+    for vectors, counts in (
+        (clf.ngrams_, char_ngram_counts(norms, clf.ngrams_.n_features, clf.ngrams_.ngram_range)),
+        (clf.topics_, word_counts(norms, clf.topics_.n_features)),
+    ):
+        reference = vectors.tfidf_.transform(counts.copy())
+        got = vectors.transform(norms)
+        assert got.dtype == np.float32 and got.nnz == reference.nnz
+        np.testing.assert_allclose(got.toarray(), reference.toarray(), atol=1e-6)
