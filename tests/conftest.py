@@ -16,7 +16,13 @@ SHARED = REPO_ROOT.parent / "shared"
 
 
 def models_dir() -> Path:
+    """The shipped model's directory, unless ``JINGWEN_MODELS_DIR`` says otherwise."""
     return Path(os.environ.get("JINGWEN_MODELS_DIR") or MODELS_DIR_DEFAULT)
+
+
+@pytest.fixture(scope="session", name="models_dir")
+def models_dir_fixture() -> Path:
+    return models_dir()
 
 
 @pytest.fixture(scope="session")

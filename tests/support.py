@@ -1,4 +1,4 @@
-"""Helpers shared by several test modules: a live ``jingwen serve`` process, and the batch tests' model and seeds.
+"""Helpers shared by several test modules: a live ``jingwen serve`` process, and the batch tests' seeds.
 
 A plain module (not a conftest): import what you need, ``from tests.support import ServerProcess``.
 """
@@ -16,10 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
-
-from service.artifact import ModelError, resolve_model_dir
-from service.settings import MODELS_DIR_DEFAULT
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
@@ -109,18 +105,7 @@ class ServerProcess:
         self.stop()
 
 
-# -- the batch tests: the model, the seeds, one BLAS thread ------------------------------------------------------
-
-
-def batch_models_dir() -> Path:
-    """``JINGWEN_MODELS_DIR`` if set, else ``models/``; skips the test when it holds no trained model."""
-    env = os.environ.get("JINGWEN_MODELS_DIR")
-    path = Path(env) if env else MODELS_DIR_DEFAULT
-    try:
-        resolve_model_dir(path)
-    except ModelError as exc:
-        pytest.skip(f"no trained model ({exc}); run `make model` or set JINGWEN_MODELS_DIR")
-    return path
+# -- the batch tests: the seeds, one BLAS thread -----------------------------------------------------------------
 
 
 def read_seed_texts() -> list[str]:

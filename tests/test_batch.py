@@ -26,7 +26,7 @@ from service.batch import BatchError, BatchOptions, clean_corpus, clean_jsonl, c
 from service.batch_io import MANIFEST_DIR  # noqa: E402
 from service.segment import segment  # noqa: E402
 from service.settings import LABELS  # noqa: E402
-from tests.support import SEEDS, batch_models_dir, one_blas_thread, read_seed_texts  # noqa: E402
+from tests.support import SEEDS, one_blas_thread, read_seed_texts  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -36,18 +36,6 @@ def _one_thread():
 
 
 # -- fixtures --------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def models_dir() -> Path:
-    return batch_models_dir()
-
-
-@pytest.fixture(scope="session")
-def cleaner(models_dir: Path):  # noqa: ANN201
-    from service import Cleaner
-
-    return Cleaner.from_dir(models_dir)
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from service.corpus_evidence import (  # noqa: E402
 )
 from service.normalize import normalize  # noqa: E402
 from service.records import CleanResult, ParagraphResult  # noqa: E402
-from tests.support import batch_models_dir, one_blas_thread, read_seed_texts  # noqa: E402
+from tests.support import one_blas_thread, read_seed_texts  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -40,18 +40,6 @@ def _one_thread():
 @pytest.fixture(scope="module")
 def seed_texts() -> list[str]:
     return read_seed_texts()
-
-
-@pytest.fixture(scope="module")
-def models_dir() -> Path:
-    return batch_models_dir()
-
-
-@pytest.fixture(scope="module")
-def cleaner(models_dir: Path):  # noqa: ANN201
-    from service import Cleaner
-
-    return Cleaner.from_dir(models_dir)
 
 
 def perturbed(text: str, n: int) -> str:

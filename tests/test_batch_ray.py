@@ -16,12 +16,7 @@ sys.path.insert(0, str(REPO))
 
 from service.batch import BatchOptions  # noqa: E402
 from service.corpus_evidence import clean_with_site_evidence  # noqa: E402
-from tests.support import batch_models_dir, read_seed_texts  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def models_dir() -> Path:
-    return batch_models_dir()
+from tests.support import read_seed_texts  # noqa: E402
 
 
 @pytest.fixture(scope="module")
