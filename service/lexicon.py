@@ -17,9 +17,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 # What spammers put between the characters of a keyword to dodge filters (毛*片, 毛.片, 毛 片).
 # Letters, digits and CJK stay: the skeleton keeps only those.
-_NOT_SKELETON = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_SKELETON_CHARS = "0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_NOT_SKELETON = re.compile(f"[^{_SKELETON_CHARS}]+")
 # The same, keeping newlines: the skeletons of a batch's paragraphs, newline-joined, in one pass.
-_NOT_SKELETON_OR_NEWLINE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\n]+")
+_NOT_SKELETON_OR_NEWLINE = re.compile(f"[^{_SKELETON_CHARS}\n]+")
 _MIN_TERM = 2
 
 

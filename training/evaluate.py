@@ -21,9 +21,14 @@ def predict_proba(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> tu
     return np.vstack([p2 for p2, _ in pairs] or [empty]), np.vstack([p1 for _, p1 in pairs] or [empty])
 
 
+def final_labels(final: np.ndarray) -> list[str]:
+    """Label names of final scores, by the cleaner's decision rule."""
+    return [LABELS[i] for i in decide_labels(final)]
+
+
 def to_labels(final: np.ndarray, first: np.ndarray) -> tuple[list[str], list[str]]:
     """Final labels (the cleaner's decision rule) and first-pass labels (argmax) of stacked scores."""
-    return [LABELS[i] for i in decide_labels(final)], [LABELS[i] for i in first.argmax(axis=1)]
+    return final_labels(final), [LABELS[i] for i in first.argmax(axis=1)]
 
 
 def predict_labels(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> tuple[list[str], list[str]]:

@@ -24,7 +24,7 @@ from sklearn.model_selection import GroupKFold
 
 from .baseline import baseline_labels
 from .data import LabelledDoc, from_dicts, read_labelled
-from .evaluate import predict_proba, to_labels
+from .evaluate import final_labels, predict_proba, to_labels
 from .metrics import evaluate, format_report
 from .recipe import (
     CORPORA_DEFAULT,
@@ -83,7 +83,7 @@ def run(
         p2, p1 = predict_proba(model, [real[i] for i in test_idx])
         p2_inj, _ = predict_proba(model, [injected[i] for i in test_idx])
         final, fp = to_labels(p2, p1)
-        final_inj, _ = to_labels(p2_inj, p2_inj)
+        final_inj = final_labels(p2_inj)
         pos = pos_inj = 0
         for i in test_idx:
             n, n_inj = len(real[i].labels), len(injected[i].labels)
