@@ -78,6 +78,17 @@ class ServerProcess:
         self.stop()
         raise RuntimeError(f"server not ready after {timeout}s:\n{log}")
 
+    def wait_for_log(self, text: str, count: int, timeout: float | None = None) -> str:
+        """The log once ``text`` appears ``count`` times in it: a multi-worker server answers ``/readyz``
+        as soon as its first worker is ready, while the others may still be loading the model."""
+        timeout = self.ready_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        while (log := self.log_text()).count(text) < count:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise AssertionError(f"{text!r} seen {log.count(text)} of {count} times in {timeout}s:\n{log}")
+            time.sleep(0.1)
+        return log
+
     def log_text(self) -> str:
         self._log.flush()
         return self.log.read_text(encoding="utf-8", errors="replace")

@@ -319,9 +319,7 @@ def test_two_workers_follow_sighup_to_the_parent_and_the_endpoint(models):
     srv = start_server(root, "--workers", "2")
     try:
         srv.wait_ready()
-        deadline = time.monotonic() + 60  # both workers up (the first ready one answers /readyz)
-        while srv.log_text().count("Application startup complete") < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        srv.wait_for_log("Application startup complete", 2)  # the first ready worker answers /readyz
 
         def pids_and_versions(n: int = 16) -> dict[int, str]:
             seen: dict[int, str] = {}
