@@ -6,10 +6,12 @@ A plain module (not a conftest): import what you need, ``from tests.support impo
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,8 +32,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_LISTENING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+) ")
+
+
 class ServerProcess:
     """``python -m jingwen serve`` on a free loopback port; stderr goes to a log file, removed on :meth:`stop`.
+
+    The server binds port 0 and the kernel picks the port at bind time (a port probed free here could
+    be taken by any other socket during the seconds the server spends loading its model); ``port`` and
+    ``url`` are known once uvicorn has logged them, which :meth:`wait_ready` waits for.
 
     The server gets the caller's environment without any ``JINGWEN_*`` variable (its flags say it
     all), plus ``env``; with ``one_thread``, ``OMP_NUM_THREADS=1`` unless the environment sets it.
@@ -48,18 +57,32 @@ class ServerProcess:
         ready_timeout: float = 90,
         stop_timeout: float = 20,
     ) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self._port: int | None = None
         self.ready_timeout = ready_timeout
         self.stop_timeout = stop_timeout
-        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"jingwen-{log_name}-{self.port}.log"
-        self._log = open(self.log, "wb")
-        cmd = [sys.executable, "-m", "jingwen", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+        fd, name = tempfile.mkstemp(prefix=f"jingwen-{log_name}-", suffix=".log", dir=os.environ.get("TMPDIR", "/tmp"))
+        self.log = Path(name)
+        self._log = os.fdopen(fd, "wb")
+        cmd = [sys.executable, "-m", "jingwen", "serve", "--host", "127.0.0.1", "--port", "0",
                "--models-dir", str(models_dir), *args]
         base = {k: v for k, v in os.environ.items() if not k.startswith("JINGWEN_")}
         if one_thread:
             base.setdefault("OMP_NUM_THREADS", "1")
         self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=self._log, env={**base, **(env or {})})
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (from its log; it has bound its socket once it says so)."""
+        if self._port is None:
+            match = _LISTENING.search(self.log_text())
+            if match is None:
+                raise RuntimeError(f"server has not bound its port yet (call wait_ready first):\n{self.log_text()}")
+            self._port = int(match.group(1))
+        return self._port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def wait_ready(self, timeout: float | None = None) -> None:
         """Until ``/readyz`` answers 200 (at most ``timeout``, default ``ready_timeout``, seconds)."""
@@ -69,8 +92,9 @@ class ServerProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_text()}")
             try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
-                    return
+                if self._port is not None or _LISTENING.search(self.log_text()):
+                    if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                        return
             except httpx.TransportError:
                 pass
             time.sleep(0.1)

@@ -421,12 +421,9 @@ def test_request_id_echoed_or_generated_and_logged(server, client):
     r = client.post("/v1/clean", content=b"{", headers={"content-type": "application/json", "x-request-id": "bad-json-1"})
     assert r.status_code == 422 and r.headers["x-request-id"] == "bad-json-1"
     assert len(set(generated)) == len(generated)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        log = server.log_text()
-        if "bad-json-1" in log and generated[-1] in log:
-            break
-        time.sleep(0.05)
+    # a request's access-log line is written after its response has been sent: wait for each one
+    for rid in ("crawl-42.batch:7/abc==", generated[-1], "bad-json-1"):
+        log = server.wait_for_log(f"request_id={rid} ", 1)
     line = next(x for x in log.splitlines() if "request_id=crawl-42.batch:7/abc==" in x)
     assert re.search(r"jingwen\.access: POST /v1/clean 200 \d+\.\dms request_id=crawl-42\.batch:7/abc== client=127\.0\.0\.1:\d+$", line), line
     assert re.search(r"POST /v1/clean 422 \d+\.\dms request_id=bad-json-1 ", log)
@@ -467,12 +464,15 @@ def test_parallel_requests_get_their_own_answers(server, client):
 def test_event_loop_stays_responsive_while_cleaning(server):
     """Health checks are answered while long cleaning requests occupy the thread pool."""
     text = "\n".join([seed_text()] * 40)  # ~440 KB, a few hundred ms of cleaning
-    with httpx.Client(base_url=server.url, timeout=60) as slow, ThreadPoolExecutor(3) as pool:
+    with httpx.Client(base_url=server.url, timeout=60) as slow, ThreadPoolExecutor(3) as pool, \
+            httpx.Client(base_url=server.url, timeout=30) as health:
+        assert health.get("/healthz").status_code == 200  # connected: the timing below is the server's, not
+        # the client's (a new client per check builds an SSL context each time, slow on a loaded machine)
         futures = [pool.submit(slow.post, "/v1/clean", json={"text": text, "paragraphs": False}) for _ in range(3)]
         time.sleep(0.2)
         started = time.perf_counter()
         for _ in range(5):
-            assert httpx.get(server.url + "/healthz", timeout=10).status_code == 200
+            assert health.get("/healthz").status_code == 200
         health_time = time.perf_counter() - started
         durations = [f.result().elapsed.total_seconds() for f in futures]
     assert all(f.result().status_code == 200 for f in futures)
@@ -670,12 +670,15 @@ def test_long_line_linear_time(cleaner):
 
     _single_threaded_native()
     cleaner.clean("warm up")
-    times = []
-    for n in (5_000, 20_000):
+
+    def cost(n: int) -> float:
         started = time.perf_counter()
         cleaner.clean("a" * n)
         cleaner.clean("字" * n)
-        times.append(time.perf_counter() - started)
+        return time.perf_counter() - started
+
+    # the best of three runs each: on a loaded machine a preemption only ever adds time to one run
+    times = [min(cost(n) for _ in range(3)) for n in (5_000, 20_000)]
     assert times[1] < 8 * max(times[0], 0.02), times
 
 
