@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import platform
 import tempfile
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import joblib
 
+from .document import build_document
 from .model import ParagraphClassifier
 
 MODEL_FILE = "model.joblib"
@@ -136,7 +138,15 @@ def load_model(models_dir: Path, name: str | None = None) -> LoadedModel:
     actual = sha256_file(model_path)
     if not expected or actual != expected:
         raise ModelError(f"{model_path}: SHA-256 {actual} does not match the manifest ({expected}); refusing to load")
-    classifier = joblib.load(model_path)
+    incompatible = f"{model_path} was built by an incompatible version of jingwen or its libraries"
+    try:
+        classifier = joblib.load(model_path)
+    except (ImportError, AttributeError, TypeError, ValueError, EOFError, pickle.UnpicklingError) as exc:
+        raise ModelError(f"{incompatible} ({type(exc).__name__}: {exc}); retrain it with `jingwen train`") from None
     if not isinstance(classifier, ParagraphClassifier):
         raise ModelError(f"{model_path} does not hold a ParagraphClassifier")
+    try:  # a pickle can load and still miss state this code needs: find out now, not on a request
+        classifier.predict_proba_docs([build_document("模型自检。\nself-check")])
+    except Exception as exc:  # noqa: BLE001 - any failure here means the model cannot serve
+        raise ModelError(f"{incompatible}: it fails on a two-line document ({type(exc).__name__}: {exc}); retrain it with `jingwen train`") from None
     return LoadedModel(classifier=classifier, manifest=manifest, path=path)

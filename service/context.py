@@ -105,35 +105,28 @@ def _doc_private_columns(X: sp.csr_matrix, doc_sizes: Sequence[int]) -> sp.csr_m
     return sp.csr_matrix((X.data, indices, X.indptr), shape=(X.shape[0], max(X.nnz, 1)))
 
 
-def _rows(X: sp.csr_matrix, lo: int, hi: int) -> sp.csr_matrix:
-    """Rows ``lo:hi`` of ``X`` as a view: slicing copies, and this runs seven times per batch."""
-    ptr = X.indptr[lo : hi + 1]
-    out = sp.csr_matrix((X.data[ptr[0] : ptr[-1]], X.indices[ptr[0] : ptr[-1]], ptr - ptr[0]), shape=(hi - lo, X.shape[1]))
-    out.has_canonical_format = X.has_canonical_format
-    return out
+def _diagonals(Xp: sp.csr_matrix, max_offset: int) -> list[np.ndarray]:
+    """``D[o][i]``: dot product of rows ``i`` and ``i + o`` (0 across documents or past the end),
+    for o = 0..max_offset: the band of the Gram matrix that local fit reads. ``Xp`` has
+    document-private columns (:func:`_doc_private_columns`), so no product crosses documents.
 
-
-def _row_dot(A: sp.csr_matrix, B: sp.csr_matrix) -> np.ndarray:
-    """Dot products of matching rows. One-row operands go by hand: scipy broadcasts a one-row
-    product by densifying it, 2**19 columns at a time."""
-    if A.shape[0] != 1:
-        return np.asarray(A.multiply(B).sum(axis=1)).ravel()
-    _, ia, ib = np.intersect1d(A.indices, B.indices, assume_unique=True, return_indices=True)
-    return np.array([float(A.data[ia] @ B.data[ib])])
-
-
-def _diagonals(X: sp.csr_matrix, doc_id: np.ndarray, max_offset: int) -> list[np.ndarray]:
-    """``D[o][i]``: dot product of rows ``i`` and ``i + o`` of one document (0 across documents or
-    past the end), for o = 0..max_offset: the band of the Gram matrix that local fit reads."""
-    n = X.shape[0]
-    X.sum_duplicates()  # canonical rows make the element-wise products a linear merge
-    out = []
-    for o in range(max_offset + 1):
-        d = np.zeros(n)
-        if o < n:
-            d[: n - o] = _row_dot(_rows(X, 0, n - o), _rows(X, o, n)) * (doc_id[: n - o] == doc_id[o:])
-        out.append(d)
-    return out
+    Read column by column: in CSC form a column's entries are sorted by row, so two entries at most
+    ``max_offset`` rows apart are at most ``max_offset`` places apart, and ``max_offset`` shifted
+    comparisons of the entry arrays find every pair (scipy's element-wise products built some twenty
+    sparse matrices per call, which dominated a one-document request). A row's products are summed
+    in an order its own document fixes, so the result does not depend on the batch.
+    """
+    n = Xp.shape[0]
+    C = Xp.tocsc()
+    row, value = C.indices, C.data
+    col = np.repeat(np.arange(C.shape[1], dtype=np.int32), np.diff(C.indptr))
+    band = np.zeros((max_offset + 1) * n)
+    band[:n] = np.bincount(row, weights=value * value, minlength=n)
+    for j in range(1, min(max_offset, len(row) - 1) + 1):
+        gap = row[j:] - row[:-j]
+        pair = np.flatnonzero((col[j:] == col[:-j]) & (gap <= max_offset))
+        band += np.bincount(gap[pair] * n + row[pair], weights=value[pair] * value[pair + j], minlength=len(band))
+    return [band[o * n : (o + 1) * n] for o in range(max_offset + 1)]
 
 
 def _centroid_similarity(X: sp.csr_matrix, doc_id: np.ndarray, n_docs: int, w: np.ndarray, norm2: np.ndarray) -> np.ndarray:
@@ -199,10 +192,12 @@ def topic_features(
     # the whole, and in float32 that leaves noise of 1e-4 where the true value is 0.
     T = T.astype(np.float64)
     G = G.astype(np.float64)
-    t_diag = _diagonals(T, doc_id, 2 * LOCAL_RADIUS)
-    g_diag = _diagonals(G, doc_id, 2 * LOCAL_RADIUS)
+    T.sum_duplicates()  # one entry per (row, column): private columns and Gram entries count each once
+    G.sum_duplicates()
     Tp = _doc_private_columns(T, doc_sizes)
     Gp = _doc_private_columns(G, doc_sizes)
+    t_diag = _diagonals(Tp, 2 * LOCAL_RADIUS)
+    g_diag = _diagonals(Gp, 2 * LOCAL_RADIUS)
     sim_doc = _centroid_similarity(Tp, doc_id, n_docs, w_doc, t_diag[0])
     sim_seg = _centroid_similarity(Tp, doc_id, n_docs, w_seg, t_diag[0])
     same = np.zeros(n, dtype=bool)

@@ -205,7 +205,7 @@ def _linear_proba(model: SGDClassifier, weights: np.ndarray, grams: sp.csr_matri
     to sum to one (uniform where all are zero), zero for a class the model never saw.
     """
     n_grams = grams.shape[1]
-    decision = grams @ weights[:n_grams] + own_scaled @ weights[n_grams:] + model.intercept_
+    decision = grams @ weights[:n_grams] + _row_invariant_dot(own_scaled, weights[n_grams:]) + model.intercept_
     prob = expit(decision)
     if prob.shape[1] == 1:
         prob = np.hstack([1.0 - prob, prob])
@@ -217,6 +217,15 @@ def _linear_proba(model: SGDClassifier, weights: np.ndarray, grams: sp.csr_matri
         prob /= total
     out = np.zeros((grams.shape[0], len(LABELS)), dtype=np.float32)
     out[:, model.classes_] = prob
+    return out
+
+
+def _row_invariant_dot(X: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """``X @ W`` summed column by column in a fixed order: BLAS picks its kernel (and with it the
+    summation order) by the matrix's shape, so a paragraph's score would depend on its batch."""
+    out = np.zeros((X.shape[0], W.shape[1]), dtype=np.result_type(X, W))
+    for j in range(X.shape[1]):
+        out += X[:, j, None] * W[j]
     return out
 
 

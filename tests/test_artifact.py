@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import sys
+import types
 
+import joblib
 import pytest
 
 from service.artifact import CURRENT_FILE, MANIFEST_FILE, MODEL_FILE, ModelError, load_model, resolve_model_dir
@@ -53,3 +57,34 @@ def test_a_manifest_without_hash_is_refused(model_copy):
 def test_names_never_escape_the_models_directory(model_copy, name):
     with pytest.raises(ModelError):
         load_model(model_copy.parent, name)
+
+
+def _rehash(model_dir):
+    manifest = json.loads((model_dir / MANIFEST_FILE).read_text())
+    manifest["model_file"]["sha256"] = hashlib.sha256((model_dir / MODEL_FILE).read_bytes()).hexdigest()
+    (model_dir / MANIFEST_FILE).write_text(json.dumps(manifest))
+
+
+def test_a_model_pickled_against_a_missing_module_is_refused_clearly(model_copy):
+    """A model from an older release (e.g. its lexicon pickled as a pyahocorasick automaton) names a
+    module this version does not install: a ModelError saying what to do, not a traceback."""
+    stub = types.ModuleType("jingwen_gone_module")
+    stub.Gone = type("Gone", (), {"__module__": "jingwen_gone_module"})
+    sys.modules["jingwen_gone_module"] = stub
+    try:
+        joblib.dump(stub.Gone(), model_copy / MODEL_FILE)
+    finally:
+        del sys.modules["jingwen_gone_module"]
+    _rehash(model_copy)
+    with pytest.raises(ModelError, match="incompatible version.*retrain it"):
+        load_model(model_copy.parent)
+
+
+def test_a_model_missing_state_this_code_needs_is_refused_at_load(model_copy):
+    classifier = load_model(model_copy.parent).classifier
+    del classifier.lexicon_.__dict__["patterns_"]  # as if pickled by code that stored something else
+    classifier.lexicon_.__dict__.pop("_automaton")
+    joblib.dump(classifier, model_copy / MODEL_FILE)
+    _rehash(model_copy)
+    with pytest.raises(ModelError, match="fails on a two-line document"):
+        load_model(model_copy.parent)
