@@ -230,16 +230,15 @@ def _row_invariant_dot(X: np.ndarray, W: np.ndarray) -> np.ndarray:
 
 
 def decide_labels(probs: np.ndarray) -> np.ndarray:
-    """Label indices from final probabilities: the most probable label, except that off-topic must
-    reach :data:`~service.settings.OFF_TOPIC_MIN`. Every consumer of final labels (cleaning,
-    evaluation, uncertainty sampling) calls this, so they all agree."""
+    """Label indices from final probabilities: off-topic wherever its probability reaches
+    :data:`~service.settings.OFF_TOPIC_MIN`, elsewhere the most probable of the other labels.
+    Every consumer of final labels (cleaning, evaluation, uncertainty sampling) calls this, so
+    they all agree."""
     if not len(probs):
         return np.zeros(0, dtype=np.int64)
     off = LABELS.index("off_topic")
-    labels = probs.argmax(axis=1)
-    weak = (labels == off) & (probs[:, off] < OFF_TOPIC_MIN)
-    if weak.any():
-        others = probs[weak].copy()
-        others[:, off] = -1.0
-        labels[weak] = others.argmax(axis=1)
+    others = probs.copy()
+    others[:, off] = -1.0
+    labels = others.argmax(axis=1)
+    labels[probs[:, off] >= OFF_TOPIC_MIN] = off
     return labels

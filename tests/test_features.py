@@ -121,17 +121,18 @@ def test_context_features_of_a_batch_equal_those_of_each_document_alone():
     assert together[:, dup].tolist() == [0, 0, 0, 0, np.log1p(1).astype(np.float32), np.log1p(1).astype(np.float32), 0, 0]
 
 
-def test_off_topic_needs_its_bar_and_otherwise_yields_to_the_next_best_label(monkeypatch):
-    monkeypatch.setattr("service.model.OFF_TOPIC_MIN", 0.7)
+def test_off_topic_is_decided_by_its_own_bar_and_otherwise_the_best_other_label_wins(monkeypatch):
+    monkeypatch.setattr("service.model.OFF_TOPIC_MIN", 0.35)
     probs = np.array(
         [
-            [0.25, 0.10, 0.00, 0.65],  # off-topic is the argmax but under the bar: content
-            [0.05, 0.20, 0.10, 0.65],  # ... and here chrome, the runner-up
-            [0.20, 0.00, 0.00, 0.80],  # over the bar
+            [0.55, 0.05, 0.00, 0.40],  # content is the argmax, but off-topic reaches its bar
+            [0.25, 0.10, 0.35, 0.30],  # off-topic under the bar: spam, the best of the others
+            [0.05, 0.20, 0.10, 0.34],  # ... and here chrome, although off-topic is the argmax
+            [0.20, 0.00, 0.00, 0.80],
             [0.70, 0.30, 0.00, 0.00],
         ]
     )
-    assert [LABELS[i] for i in decide_labels(probs)] == ["content", "chrome", "off_topic", "content"]
+    assert [LABELS[i] for i in decide_labels(probs)] == ["off_topic", "spam", "chrome", "off_topic", "content"]
     assert decide_labels(np.zeros((0, 4))).tolist() == []
 
 
