@@ -19,33 +19,20 @@ import numpy as np
 import rjieba
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .codepoints import CJK_RANGES, codepoints, in_ranges, to_text
+
 # What spammers put between the characters of a keyword to dodge filters (毛*片, 毛.片, 毛 片)
 # is dropped: the skeleton keeps only letters, digits and CJK, as code-point ranges.
-_SKELETON_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_SKELETON_RANGES = ((0x30, 0x39), (0x61, 0x7A), *CJK_RANGES)
 _NEWLINE = 10
 _MIN_TERM = 2
 
 
-def _codepoints(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-
-
-def _from_codepoints(cp: np.ndarray) -> str:
-    return cp.astype(np.uint32).tobytes().decode("utf-32-le")
-
-
-def _kept(cp: np.ndarray) -> np.ndarray:
-    keep = np.zeros(len(cp), dtype=bool)
-    for lo, hi in _SKELETON_RANGES:
-        keep |= (cp >= lo) & (cp <= hi)
-    return keep
-
-
 def skeleton(text: str) -> tuple[str, list[int]]:
     """Lower-cased letters, digits and CJK of ``text`` and, for each kept character, its index in ``text``."""
-    cp = _codepoints(text.lower())
-    index = np.flatnonzero(_kept(cp))
-    return _from_codepoints(cp[index]), index.tolist()
+    cp = codepoints(text.lower())
+    index = np.flatnonzero(in_ranges(cp, _SKELETON_RANGES))
+    return to_text(cp[index]), index.tolist()
 
 
 class SpamLexicon(BaseEstimator, TransformerMixin):
@@ -112,11 +99,12 @@ class SpamLexicon(BaseEstimator, TransformerMixin):
         out = np.zeros((n_rows, 5 + n_cat), dtype=np.float32)
         if self._automaton is None or not n_rows:
             return out
-        cp = _codepoints("\n".join(norms).lower())
+        cp = codepoints("\n".join(norms).lower())
         newline = cp == _NEWLINE
-        pos = np.flatnonzero(_kept(cp) | newline)  # skeleton position -> joined-text position
+        # skeleton position -> joined-text position
+        pos = np.flatnonzero(in_ranges(cp, _SKELETON_RANGES) | newline)
         skel_newline = newline[pos]
-        hits = self._automaton.find_matches_as_indexes(_from_codepoints(cp[pos]), overlapping=True)
+        hits = self._automaton.find_matches_as_indexes(to_text(cp[pos]), overlapping=True)
         if not hits:
             return out
         pattern, start, stop = np.array(hits, dtype=np.int64).T
@@ -174,4 +162,4 @@ def _on_word_bounds(cp: np.ndarray, newline: np.ndarray, first: np.ndarray, afte
 def _join_rows(pieces: list[np.ndarray]) -> str:
     """Code-point arrays of rows joined by newlines, as text."""
     sep = np.array([_NEWLINE], dtype=np.uint32)
-    return _from_codepoints(np.concatenate([x for p in pieces for x in (p, sep)][:-1]))
+    return to_text(np.concatenate([x for p in pieces for x in (p, sep)][:-1]))

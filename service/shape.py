@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .codepoints import CJK_RANGES, codepoints, in_ranges
+
 # Single characters are counted from code points; patterns are for what spans characters.
 _SENTENCE_END = "。!?…;"
 _COMMA = ",、"
@@ -67,13 +69,6 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
-def _ranges(cp: np.ndarray, *bounds: tuple[int, int]) -> np.ndarray:
-    mask = np.zeros(len(cp), dtype=bool)
-    for lo, hi in bounds:
-        mask |= (cp >= lo) & (cp <= hi)
-    return mask
-
-
 def shape_features(norms: Sequence[str]) -> np.ndarray:
     """One row of :data:`FEATURE_NAMES` per normalised paragraph."""
     n = len(norms)
@@ -83,7 +78,7 @@ def shape_features(norms: Sequence[str]) -> np.ndarray:
     joined = "\n".join(norms)
     lens = np.fromiter((len(t) for t in norms), dtype=np.int64, count=n)
     starts = np.concatenate([[0], np.cumsum(lens + 1)[:-1]])
-    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cp = codepoints(joined)
     row_of = np.repeat(np.arange(n), lens + 1)[: len(cp)]
 
     def per_row(mask: np.ndarray) -> np.ndarray:
@@ -106,14 +101,14 @@ def shape_features(norms: Sequence[str]) -> np.ndarray:
         return np.bincount(hit if rows is None else rows[hit], minlength=n).astype(np.float32)
 
     inv = 1.0 / np.maximum(lens, 1)
-    cjk = per_row(_ranges(cp, (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)))
-    latin = per_row(_ranges(cp, (0x41, 0x5A), (0x61, 0x7A)))
-    digit = per_row(_ranges(cp, (0x30, 0x39)))
+    cjk = per_row(in_ranges(cp, CJK_RANGES))
+    latin = per_row(in_ranges(cp, ((0x41, 0x5A), (0x61, 0x7A))))
+    digit = per_row(in_ranges(cp, ((0x30, 0x39),)))
     space = per_row(cp == 0x20)
     # Punctuation and symbols: ASCII ones, general punctuation, CJK symbols, full-width forms.
     punct = per_row(
-        _ranges(cp, (0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0x7E), (0xA1, 0xBF), (0x2000, 0x2BFF),
-                (0x3000, 0x303F), (0xFE30, 0xFE4F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF5B, 0xFF65))
+        in_ranges(cp, ((0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0x7E), (0xA1, 0xBF), (0x2000, 0x2BFF),
+                       (0x3000, 0x303F), (0xFE30, 0xFE4F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF5B, 0xFF65)))
         & (cp != 0x2028)
     )
     sentences = chars(_SENTENCE_END)

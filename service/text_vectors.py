@@ -17,6 +17,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
+from .codepoints import codepoints
+
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _PRIME = np.uint64(1_000_003)
@@ -42,7 +44,7 @@ def char_ngram_counts(texts: Sequence[str], n_features: int, ngram_range: tuple[
         return sp.csr_matrix((0, n_features), dtype=np.float32)
     lowered = [t.lower() for t in texts]
     # \x00 separates texts; normalised text holds no control characters, so it never occurs inside.
-    cp = np.frombuffer("\x00".join(lowered).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    cp = codepoints("\x00".join(lowered)).astype(np.uint64)
     lengths = np.fromiter((len(t) for t in lowered), dtype=np.int64, count=n_rows)
     row_of = np.repeat(np.arange(n_rows, dtype=np.int32), lengths + 1)[: len(cp)]
     rows: list[np.ndarray] = []
