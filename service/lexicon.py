@@ -99,7 +99,8 @@ class SpamLexicon(BaseEstimator, TransformerMixin):
         out = np.zeros((n_rows, 5 + n_cat), dtype=np.float32)
         if self._automaton is None or not n_rows:
             return out
-        cp = codepoints("\n".join(norms).lower())
+        lowered = "\n".join(norms).lower()
+        cp = codepoints(lowered)
         newline = cp == _NEWLINE
         # skeleton position -> joined-text position
         pos = np.flatnonzero(in_ranges(cp, _SKELETON_RANGES) | newline)
@@ -117,7 +118,7 @@ class SpamLexicon(BaseEstimator, TransformerMixin):
         covered = np.cumsum(depth[:-1]) > 0
         skel_len = np.bincount(skel_row, weights=~skel_newline, minlength=n_rows)
         cover = np.bincount(skel_row, weights=covered, minlength=n_rows)
-        aligned = _on_word_bounds(cp, newline, pos[start], pos[stop - 1] + 1, row)
+        aligned = _on_word_bounds(lowered, newline, pos[start], pos[stop - 1] + 1, row)
         out[:, 0] = np.bincount(row, weights=aligned, minlength=n_rows)
         out[:, 1] = np.bincount(row, weights=~aligned, minlength=n_rows)
         out[:, 2] = np.bincount(np.unique(row * len(self.patterns_) + pattern) // len(self.patterns_), minlength=n_rows)
@@ -138,28 +139,22 @@ def _build_automaton(patterns: Sequence[str]) -> ahocorasick_rs.AhoCorasick | No
     )
 
 
-def _on_word_bounds(cp: np.ndarray, newline: np.ndarray, first: np.ndarray, after: np.ndarray, row: np.ndarray) -> np.ndarray:
-    """Whether each hit, spanning joined-text offsets ``[first, after)``, starts and ends where
-    jieba's words do (a paragraph's start and end count as word boundaries).
+def _on_word_bounds(lowered: str, newline: np.ndarray, first: np.ndarray, after: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """Whether each hit, spanning offsets ``[first, after)`` of the lower-cased joined text
+    ``lowered``, starts and ends where jieba's words do (a paragraph's start and end count as word
+    boundaries).
 
     Only the paragraphs with hits are segmented, in one rjieba call: jieba's dictionary, in Rust;
     a newline is a token of its own, so no word spans two paragraphs.
     """
     row_start = np.concatenate([[0], np.flatnonzero(newline) + 1])
-    row_end = np.append(np.flatnonzero(newline), len(cp))
+    row_end = np.append(np.flatnonzero(newline), len(lowered))
     rows = np.unique(row)
-    pieces = [cp[row_start[r] : row_end[r]] for r in rows.tolist()]
-    lengths = np.array([len(p) for p in pieces], dtype=np.int64)
-    words = rjieba.cut(_join_rows(pieces))
+    lengths = row_end[rows] - row_start[rows]
+    words = rjieba.cut("\n".join([lowered[row_start[r] : row_end[r]] for r in rows.tolist()]))
     sub_start = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])  # each row's offset in the segmented text
     bound = np.zeros(int(lengths.sum() + len(lengths)) + 1, dtype=bool)
     bound[0] = True
     bound[np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))] = True
     shift = (sub_start - row_start[rows])[np.searchsorted(rows, row)]
     return bound[first + shift] & bound[after + shift]
-
-
-def _join_rows(pieces: list[np.ndarray]) -> str:
-    """Code-point arrays of rows joined by newlines, as text."""
-    sep = np.array([_NEWLINE], dtype=np.uint32)
-    return to_text(np.concatenate([x for p in pieces for x in (p, sep)][:-1]))
