@@ -3,7 +3,7 @@ numbers and back, and the character ranges they share."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -27,3 +27,34 @@ def in_ranges(cp: np.ndarray, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
     for lo, hi in ranges:
         mask |= (cp >= lo) & (cp <= hi)
     return mask
+
+
+BMP_SIZE = 0x10000
+
+
+def class_table(classes: Sequence[Iterable[tuple[int, int]]]) -> np.ndarray:
+    """A lookup table from code point to a bit mask: bit ``i`` is set for the code points inside the
+    inclusive ranges of ``classes[i]``. One table lookup replaces a comparison pass per class.
+
+    Every range lies in the Basic Multilingual Plane; the table has one extra, empty entry that
+    :func:`classes_of` maps every code point above it to.
+    """
+    if len(classes) > 32:
+        raise ValueError("at most 32 classes fit a uint32 mask")
+    table = np.zeros(BMP_SIZE + 1, dtype=np.uint32)
+    for bit, ranges in enumerate(classes):
+        for lo, hi in ranges:
+            if not 0 <= lo <= hi < BMP_SIZE:
+                raise ValueError(f"range {lo:#x}-{hi:#x} is not inside the BMP")
+            table[lo : hi + 1] |= np.uint32(1 << bit)
+    return table
+
+
+def classes_of(cp: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Each code point's class mask from a :func:`class_table` (0 outside the BMP)."""
+    return table[np.minimum(cp, BMP_SIZE)]
+
+
+def chars_to_ranges(chars: str) -> tuple[tuple[int, int], ...]:
+    """Single characters as one-point ranges, for :func:`class_table`."""
+    return tuple((ord(c), ord(c)) for c in chars)

@@ -46,9 +46,9 @@ def char_ngram_counts(texts: Sequence[str], n_features: int, ngram_range: tuple[
     # \x00 separates texts; normalised text holds no control characters, so it never occurs inside.
     cp = codepoints("\x00".join(lowered)).astype(np.uint64)
     lengths = np.fromiter((len(t) for t in lowered), dtype=np.int64, count=n_rows)
-    row_of = np.repeat(np.arange(n_rows, dtype=np.int32), lengths + 1)[: len(cp)]
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
+    key_type = _key_type(n_rows, n_features)
+    base_of = np.repeat(np.arange(n_rows, dtype=key_type) * key_type(n_features), lengths + 1)[: len(cp)]
+    keys: list[np.ndarray] = []
     total = len(cp)
     with np.errstate(over="ignore"):
         for n in range(ngram_range[0], ngram_range[1] + 1):
@@ -63,13 +63,42 @@ def char_ngram_counts(texts: Sequence[str], n_features: int, ngram_range: tuple[
                 valid &= nxt != 0
             h = h * _MULT
             h ^= h >> np.uint64(29)
-            cols.append((h[valid] % np.uint64(n_features)).astype(np.int32))
-            rows.append(row_of[:m][valid])
-    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
-    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
-    m = sp.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(n_rows, n_features))
-    m.sum_duplicates()
-    return m
+            keys.append(base_of[:m][valid] + _modulo(h[valid], n_features).astype(key_type))
+    return count_matrix(np.concatenate(keys) if keys else np.zeros(0, dtype=key_type), n_rows, n_features)
+
+
+def _key_type(n_rows: int, n_features: int) -> type[np.unsignedinteger]:
+    """The narrowest type that holds every ``row * n_features + col`` key: a batch's keys fit 32 bits,
+    which halves the sort; a training set's need 64."""
+    return np.uint32 if n_rows * n_features < 2**32 else np.uint64
+
+
+def _modulo(values: np.ndarray, n: int) -> np.ndarray:
+    """``values % n`` for unsigned ``values``; a mask when ``n`` is a power of two (the same numbers)."""
+    return values & values.dtype.type(n - 1) if n & (n - 1) == 0 else values % values.dtype.type(n)
+
+
+def count_matrix(keys: np.ndarray, n_rows: int, n_features: int) -> sp.csr_matrix:
+    """Canonical CSR counts of the ``row * n_features + col`` keys (unsigned): duplicates summed,
+    indices sorted.
+
+    The same matrix as scipy's COO-to-CSR conversion, built by one sort of the keys: scipy sorts
+    each row's indices in turn, which took a tenth of the cleaner's time.
+    """
+    keys = np.sort(keys)
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    unique = keys[starts]
+    counts = np.empty(len(starts), dtype=np.float32)
+    counts[:-1] = np.diff(starts)
+    counts[-1:] = len(keys) - starts[-1:]
+    indptr = np.empty(n_rows + 1, dtype=np.int64)
+    indptr[0], indptr[-1] = 0, len(unique)
+    indptr[1:-1] = np.searchsorted(unique, np.arange(1, n_rows, dtype=keys.dtype) * keys.dtype.type(n_features))
+    index_type = np.int32 if max(n_features, len(unique)) < 2**31 else np.int64
+    cols = _modulo(unique, n_features).astype(index_type)
+    return sp.csr_matrix((counts, cols, indptr.astype(index_type)), shape=(n_rows, n_features))
 
 
 _NEWLINE, _SKIP = -2, -1
@@ -105,12 +134,8 @@ def word_counts(texts: Sequence[str], n_features: int) -> sp.csr_matrix:
     arr = np.fromiter(map(cache.__getitem__, tokens), dtype=np.int64, count=len(tokens))
     rows = np.cumsum(arr == _NEWLINE)
     keep = arr >= 0
-    m = sp.csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.float32), (rows[keep].astype(np.int32), arr[keep].astype(np.int32))),
-        shape=(n_rows, n_features),
-    )
-    m.sum_duplicates()
-    return m
+    key_type = _key_type(n_rows, n_features)
+    return count_matrix(rows[keep].astype(key_type) * key_type(n_features) + arr[keep].astype(key_type), n_rows, n_features)
 
 
 class CharNgrams(BaseEstimator, TransformerMixin):

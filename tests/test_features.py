@@ -12,12 +12,13 @@ import zlib
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from service.context import LOCAL_RADIUS, TOPIC_NAMES, batch_context, context_feature_names, topic_features
 from service.document import build_documents
 from service.model import _linear_proba, _weights, decide_labels
 from service.settings import LABELS
-from service.text_vectors import char_ngram_counts, cjk_words, word_counts
+from service.text_vectors import char_ngram_counts, cjk_words, count_matrix, word_counts
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> float:
@@ -77,6 +78,46 @@ def test_word_counts_count_each_paragraphs_own_jieba_words(batch):
         for word in cjk_words(text):
             expected[zlib.crc32(word.encode("utf-8")) % n_features] += 1
         np.testing.assert_array_equal(got[i], expected, err_msg=text)
+
+
+def _plain_ngram_column(gram: str, n_features: int) -> int:
+    """The n-gram hash of :func:`char_ngram_counts` in Python integers, modulo 2**64."""
+    mask = 2**64 - 1
+    h = (ord(gram[0]) + len(gram) * 1_000_003) & mask
+    for ch in gram[1:]:
+        h = (h * 1_000_003 + ord(ch)) & mask
+    h = (h * 0x9E3779B97F4A7C15) & mask
+    return (h ^ (h >> 29)) % n_features
+
+
+@pytest.mark.parametrize("n_features", [2**12, 1009, 2**30])  # a mask, a modulo, 64-bit keys
+def test_char_ngram_counts_count_each_paragraphs_own_hashed_ngrams(batch, n_features):
+    _, norms, _ = batch
+    texts = [*norms[:40], "", "a", "Ab", "中", "数据\u3000清洗😀"]
+    got = char_ngram_counts(texts, n_features, (1, 3))
+    assert got.has_canonical_format
+    for i, text in enumerate(texts):
+        expected: dict[int, float] = {}
+        lowered = text.lower()
+        for n in (1, 2, 3):
+            for k in range(len(lowered) - n + 1):
+                col = _plain_ngram_column(lowered[k : k + n], n_features)
+                expected[col] = expected.get(col, 0.0) + 1.0
+        row = got[i]
+        assert dict(zip(row.indices.tolist(), row.data.tolist())) == expected, text
+
+
+def test_count_matrix_equals_scipys_coo_to_csr():
+    rng = np.random.default_rng(0)
+    for n_rows, n_features, dtype in ((50, 2**10, np.uint32), (7, 1000, np.uint64), (0, 16, np.uint32)):
+        rows = rng.integers(0, max(n_rows, 1), 3000) if n_rows else np.zeros(0, dtype=np.int64)
+        cols = rng.integers(0, n_features, len(rows)) // 7  # duplicates
+        got = count_matrix((rows * n_features + cols).astype(dtype), n_rows, n_features)
+        reference = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n_rows, n_features))
+        reference.sum_duplicates()
+        np.testing.assert_array_equal(got.indptr, reference.indptr)
+        np.testing.assert_array_equal(got.indices, reference.indices)
+        np.testing.assert_array_equal(got.data, reference.data)
 
 
 def test_first_pass_probabilities_equal_the_linear_models_own(batch):
