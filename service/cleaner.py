@@ -28,25 +28,18 @@ def decide(doc: Document, final: np.ndarray, first: np.ndarray, keep: Sequence[s
     paragraphs: list[ParagraphResult] = []
     kept_texts: list[str] = []
     removed: dict[str, int] = {}
-    labels = decide_labels(final)
-    firsts = first.argmax(axis=1) if len(first) else []
-    for p, row, li, fi in zip(doc.paragraphs, final.tolist(), labels, firsts):
+    labels = decide_labels(final).tolist()
+    firsts = first.argmax(axis=1).tolist() if len(first) else []
+    # Scores are float32: times 10**4 they are exact in float64, so numpy's rounding equals round(s, 4).
+    scores = np.round(final.astype(np.float64), 4).tolist()
+    for p, row, li, fi in zip(doc.paragraphs, scores, labels, firsts):
         label = LABELS[li]
         kept = label in keep
         if kept:
             kept_texts.append(p.text)
         else:
             removed[label] = removed.get(label, 0) + 1
-        paragraphs.append(
-            ParagraphResult(
-                start=p.start,
-                end=p.end,
-                label=label,
-                scores={lab: round(float(s), 4) for lab, s in zip(LABELS, row)},
-                first_pass=LABELS[fi],
-                kept=kept,
-            )
-        )
+        paragraphs.append(ParagraphResult(p.start, p.end, label, dict(zip(LABELS, row)), LABELS[fi], kept))
     return CleanResult(
         text="\n".join(kept_texts), paragraphs=paragraphs, id=doc.id, chars_in=len(doc.text), removed=removed
     )

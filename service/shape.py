@@ -113,18 +113,14 @@ def shape_features(norms: Sequence[str]) -> np.ndarray:
     cp = codepoints(joined)
     cls = classes_of(cp, _TABLE)
     nonempty = lens > 0
-    ends = starts + lens
-    padded = np.append(cls, np.uint32(0))  # empty paragraphs index past the end (or at -1)
+    # One empty class past the end: an empty last paragraph starts there, and every paragraph's
+    # slice [start, next start) is non-empty (its newline, or this), as reduceat needs.
+    padded = np.append(cls, np.uint32(0))
     first = np.where(nonempty, padded[starts], 0)
-    last = np.where(nonempty, padded[ends - 1], 0)
-
-    def per_row(mask: np.ndarray) -> np.ndarray:
-        running = np.zeros(len(mask) + 1, dtype=np.int32)
-        np.cumsum(mask, out=running[1:])
-        return (running[ends] - running[starts]).astype(np.float32)
+    last = np.where(nonempty, padded[starts + lens - 1], 0)
 
     def count(name: str) -> np.ndarray:
-        return per_row((cls & _BIT[name]) != 0)
+        return np.add.reduceat((padded & _BIT[name]) != 0, starts, dtype=np.int32).astype(np.float32)
 
     def matches(pattern: re.Pattern[str], only: np.ndarray) -> np.ndarray:
         """Matches per paragraph, searched only in the paragraphs ``only`` marks: those that hold

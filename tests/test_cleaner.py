@@ -188,3 +188,15 @@ def test_a_giant_keyword_block_changes_no_other_verdict(cleaner, where):
     assert not block.kept and block.label in ("spam", "chrome")
     assert [p.kept for p in rest] == plain
     assert plain == [p["label"] == "content" for p in doc["paragraphs"]]
+
+
+def test_scores_are_the_final_probabilities_rounded_to_four_places(cleaner, seed_texts):
+    from service.document import build_document
+
+    text = seed_texts["002"]
+    result = cleaner.clean(text)
+    (final, first), = cleaner.model.classifier.predict_proba_docs([build_document(text)])
+    assert len(result.paragraphs) == len(final)
+    for p, row, first_row in zip(result.paragraphs, final.tolist(), first):
+        assert p.scores == {label: round(float(s), 4) for label, s in zip(LABELS, row)}
+        assert p.first_pass == LABELS[int(first_row.argmax())]
