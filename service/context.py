@@ -26,9 +26,15 @@ LOCAL_RADIUS = 3
 # the article (the first post is content, replies are chrome).
 # Matched over the newline-joined paragraphs of a batch, line by line (a normalised paragraph's
 # only white space is " ", so no match crosses a newline).
-_COMMENT_CUE_LINES = re.compile(
-    r"^(?:# *)?re:|评论|留言|回复|跟帖|网友|楼主|沙发|板凳|地板|^\d+ *楼|发表于|引用|说:$|写道|顶一下|回帖", re.I | re.M
+# A line is a comment cue when it holds 评论, 留言, 回复, 跟帖, 网友, 楼主, 沙发, 板凳, 地板, 发表于, 引用,
+# 写道, 顶一下 or 回帖, ends on 说:, or starts with "re:" or "N楼". The words are found from their first
+# character (a class the regex engine skips ahead to), the line starts by a pattern of their own.
+_COMMENT_CUE_WORDS = re.compile(
+    r"[评留回跟网楼沙板地发引说写顶](?:(?<=评)论|(?<=留)言|(?<=回)复|(?<=跟)帖|(?<=网)友|(?<=楼)主|(?<=沙)发|"
+    r"(?<=板)凳|(?<=地)板|(?<=发)表于|(?<=引)用|(?<=说):$|(?<=写)道|(?<=顶)一下|(?<=回)帖)",
+    re.M,
 )
+_COMMENT_CUE_STARTS = re.compile(r"^(?:(?:# *)?re:|\d+ *楼)", re.I | re.M)
 SEGMENT_MIN_WEIGHT = 12.0
 """Every line costs at least this many characters' worth in the maximum-sum segment, so a run of
 short chrome lines (usernames, dates between comments) breaks the article's segment."""
@@ -326,8 +332,9 @@ def batch_context(
     if n:
         joined = "\n".join(norms)
         starts = np.concatenate([[0], np.cumsum(lens.astype(np.int64) + 1)[:-1]])
-        pos = np.fromiter((m.start() for m in _COMMENT_CUE_LINES.finditer(joined)), dtype=np.int64)
-        cue[np.searchsorted(starts, pos, side="right") - 1] = 1.0
+        for pattern in (_COMMENT_CUE_WORDS, _COMMENT_CUE_STARTS):
+            pos = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
+            cue[np.searchsorted(starts, pos, side="right") - 1] = 1.0
     ccum = np.concatenate([[0.0], np.cumsum(cue, dtype=np.float64)])
     before = ccum[rows] - ccum[first]
     window = ccum[rows] - ccum[np.maximum(rows - 6, first)]

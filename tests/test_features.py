@@ -8,11 +8,14 @@ definitions the model was trained on.
 from __future__ import annotations
 
 import pickle
+import re
 import zlib
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.context import LOCAL_RADIUS, TOPIC_NAMES, batch_context, context_feature_names, topic_features
 from service.document import build_documents
@@ -118,6 +121,24 @@ def test_count_matrix_equals_scipys_coo_to_csr():
         np.testing.assert_array_equal(got.indptr, reference.indptr)
         np.testing.assert_array_equal(got.indices, reference.indices)
         np.testing.assert_array_equal(got.data, reference.data)
+
+
+_PLAIN_COMMENT_CUE = re.compile(
+    r"^(?:# *)?re:|评论|留言|回复|跟帖|网友|楼主|沙发|板凳|地板|^\d+ *楼|发表于|引用|说:$|写道|顶一下|回帖", re.I
+)
+_CUE_PIECES = ["评论", "留言", "回复", "回帖", "跟帖", "网友", "楼主", "沙发", "板凳", "地板", "发表于", "引用", "说:",
+               "写道", "顶一下", "re:", "RE:", "# ", "3", "2 楼", "12楼", "١", " 楼", "楼", "评", "回", "说", "发表", ":", "天", " "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_CUE_PIECES), max_size=6).map("".join), min_size=1, max_size=8))
+def test_comment_cues_are_the_lines_that_match_their_plain_pattern(norms):
+    n = len(norms)
+    lengths = np.array([len(t) for t in norms], dtype=np.float32)
+    probs = np.full((n, len(LABELS)), 1.0 / len(LABELS), dtype=np.float32)
+    context, _ = batch_context(probs, lengths, norms, [n])
+    cue = context[:, context_feature_names(len(LABELS)).index("cue_self")]
+    assert cue.tolist() == [float(_PLAIN_COMMENT_CUE.search(t) is not None) for t in norms]
 
 
 def test_first_pass_probabilities_equal_the_linear_models_own(batch):
