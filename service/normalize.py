@@ -14,7 +14,8 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 # run collapses. Newlines only separate the paragraphs of a batch (a paragraph holds none).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[^\S\n]+")
-_EDGES = re.compile(r" ?\n ?")
+# A space next to a paragraph break goes: matching only where there is one skips every bare newline.
+_EDGES = re.compile(r" \n ?|\n ")
 # Lone surrogates (from JSON "\ud800" or bad decoders) cannot be encoded for OpenCC.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SEPARATOR = "\n"
