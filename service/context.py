@@ -124,14 +124,10 @@ def _diagonals(Xp: sp.csr_matrix, max_offset: int) -> list[np.ndarray]:
     """
     n = Xp.shape[0]
     C = Xp.tocsc()
+    row, value = C.indices, C.data
+    col = np.repeat(np.arange(C.shape[1], dtype=np.int32), np.diff(C.indptr))
     band = np.zeros((max_offset + 1) * n)
-    band[:n] = np.bincount(C.indices, weights=C.data * C.data, minlength=n)
-    # Only columns with two entries or more hold pairs. Dropping whole columns keeps every pair at
-    # its place and every sum in its order: most of a document's n-grams and words occur once.
-    per_col = np.diff(C.indptr)
-    shared = np.repeat(per_col > 1, per_col)
-    row, value = C.indices[shared], C.data[shared]
-    col = np.repeat(np.arange(C.shape[1], dtype=np.int32), per_col)[shared]
+    band[:n] = np.bincount(row, weights=value * value, minlength=n)
     for j in range(1, min(max_offset, len(row) - 1) + 1):
         gap = row[j:] - row[:-j]
         pair = np.flatnonzero((col[j:] == col[:-j]) & (gap <= max_offset))
