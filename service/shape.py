@@ -3,9 +3,10 @@
 Menus, bylines and footers are recognisable by their form (short, separators, dates, ICP numbers,
 no sentence punctuation) in any site's wording; these features carry that across sites.
 
-Computed for a whole batch at once: each pattern runs once over the newline-joined paragraphs
-(normalised text holds no newline and no white space but single spaces, so no match crosses
-paragraphs) and matches are counted per paragraph; character classes come from code points.
+Computed for a whole batch at once: each pattern runs once over the newline-joined paragraphs that
+can hold a match (normalised text holds no newline and no white space but single spaces, so no
+match crosses paragraphs) and matches are counted per paragraph; character classes come from one
+table lookup per code point. ``tests/test_shape.py`` pins every feature to its plain definition.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ _DATE = re.compile(r"(?:19|20)\d\d *[-/.年] *\d{1,2}(?: *[-/.月] *\d{1,2})?")
 # The look-behind after the first digit is "\b" before it: a pattern that starts with a digit class
 # lets the regex engine skip ahead to the next digit, one that starts with "\b" tries every position.
 _TIME = re.compile(r"\d(?<!\w\d)\d?:\d\d(?::\d\d)?\b|\d\d?时\d\d?分")
-# Every phone number has at least ten digits, every time a ":" or a "时", every URL a "." or a
-# ":", every ICP cue a "备" or a "证": paragraphs without them are skipped (see ``matches``).
+# Every phone number has at least ten digits, every date two, every time a ":" or a "时", every URL
+# a "." or a ":" and two Latin letters, every ICP cue a "备" or a "证", every list mark a first
+# character that is not a letter or a non-numeral ideograph: paragraphs without them are skipped
+# (see ``matches``).
 _PHONE = re.compile(r"[014](?<!\d[014])(?:(?<=1)[3-9]\d{9}|(?<=0)\d{2,3}-?\d{7,8}|(?<=4)00-?\d{3}-?\d{4})(?!\d)")
 # Bounded repeats: an unbounded [\w.]+ before a literal backtracks quadratically on a long line.
 # Anchored at "@" (one look-behind character): scanning from every word character costs 4x.
