@@ -3,6 +3,7 @@ numbers and back, and the character ranges they share."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -19,6 +20,18 @@ def codepoints(text: str) -> np.ndarray:
 def to_text(cp: np.ndarray) -> str:
     """The inverse of :func:`codepoints`."""
     return cp.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def line_starts(lengths: np.ndarray) -> np.ndarray:
+    """Where each line starts in the newline-joined text of lines of these lengths: how every
+    batch-wide feature maps an offset of its joined text back to a paragraph."""
+    return np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64) + 1)[:-1]]).astype(np.int64)
+
+
+def match_lines(pattern: re.Pattern[str], text: str, starts: np.ndarray) -> np.ndarray:
+    """The line of every match of ``pattern`` in ``text``, lines starting at ``starts``."""
+    pos = np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
+    return np.searchsorted(starts, pos, side="right") - 1
 
 
 def in_ranges(cp: np.ndarray, ranges: Iterable[tuple[int, int]]) -> np.ndarray:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .codepoints import line_starts, match_lines
+
 NEIGHBOUR_OFFSETS: tuple[int, ...] = (-3, -2, -1, 1, 2, 3)
 WINDOW_RADII: tuple[int, ...] = (2, 5, 10)
 SEGMENT_THRESHOLDS: tuple[float, ...] = (0.3, 0.5, 0.7)
@@ -331,10 +333,9 @@ def batch_context(
     cue = np.zeros(n, dtype=np.float32)
     if n:
         joined = "\n".join(norms)
-        starts = np.concatenate([[0], np.cumsum(lens.astype(np.int64) + 1)[:-1]])
+        starts = line_starts(lens)
         for pattern in (_COMMENT_CUE_WORDS, _COMMENT_CUE_STARTS):
-            pos = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
-            cue[np.searchsorted(starts, pos, side="right") - 1] = 1.0
+            cue[match_lines(pattern, joined, starts)] = 1.0
     ccum = np.concatenate([[0.0], np.cumsum(cue, dtype=np.float64)])
     before = ccum[rows] - ccum[first]
     window = ccum[rows] - ccum[np.maximum(rows - 6, first)]

@@ -19,7 +19,7 @@ import numpy as np
 import rjieba
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .codepoints import CJK_RANGES, codepoints, in_ranges, to_text
+from .codepoints import CJK_RANGES, codepoints, in_ranges, line_starts, to_text
 
 # What spammers put between the characters of a keyword to dodge filters (毛*片, 毛.片, 毛 片)
 # is dropped: the skeleton keeps only letters, digits and CJK, as code-point ranges.
@@ -152,7 +152,7 @@ def _on_word_bounds(lowered: str, newline: np.ndarray, first: np.ndarray, after:
     rows = np.unique(row)
     lengths = row_end[rows] - row_start[rows]
     words = rjieba.cut("\n".join([lowered[row_start[r] : row_end[r]] for r in rows.tolist()]))
-    sub_start = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])  # each row's offset in the segmented text
+    sub_start = line_starts(lengths)  # each row's offset in the segmented text
     bound = np.zeros(int(lengths.sum() + len(lengths)) + 1, dtype=bool)
     bound[0] = True
     bound[np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))] = True

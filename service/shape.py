@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .codepoints import CJK_RANGES, chars_to_ranges, class_table, classes_of, codepoints
+from .codepoints import CJK_RANGES, chars_to_ranges, class_table, classes_of, codepoints, line_starts, match_lines
 
 # Single characters are counted from code points; patterns are for what spans characters.
 _SENTENCE_END = "。!?…;"
@@ -73,10 +73,12 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
+_LATIN = ((0x41, 0x5A), (0x61, 0x7A))
+_CLOSERS = "”’\"')]"
 # Bits of the code-point class table: one lookup per character replaces a pass per class.
 _CLASSES: dict[str, tuple[tuple[int, int], ...]] = {
     "cjk": CJK_RANGES,
-    "latin": ((0x41, 0x5A), (0x61, 0x7A)),
+    "latin": _LATIN,
     "digit": ((0x30, 0x39),),
     "space": ((0x20, 0x20),),
     # Punctuation and symbols: ASCII ones, general punctuation (but U+2028), CJK symbols, full-width forms.
@@ -93,15 +95,14 @@ _CLASSES: dict[str, tuple[tuple[int, int], ...]] = {
     "icp_cue": chars_to_ranges("备证"),
     "close_paren": chars_to_ranges(")"),
     "final": chars_to_ranges("。!?…"),
-    "closer": chars_to_ranges("”’\"')]"),
+    "closer": chars_to_ranges(_CLOSERS),
     "quote_open": chars_to_ranges("“\"《「『("),
     # A list mark cannot start with an ideograph other than a numeral, nor with a Latin letter.
-    "not_list_start": ((0x41, 0x5A), (0x61, 0x7A), *CJK_RANGES),
+    "not_list_start": (*_LATIN, *CJK_RANGES),
     "numeral": chars_to_ranges("一二三四五六七八九十"),
 }
 _BIT = {name: np.uint32(1 << i) for i, name in enumerate(_CLASSES)}
 _TABLE = class_table(list(_CLASSES.values()))
-_CLOSERS = "”’\"')]"
 
 
 def shape_features(norms: Sequence[str]) -> np.ndarray:
@@ -112,7 +113,7 @@ def shape_features(norms: Sequence[str]) -> np.ndarray:
         return out
     joined = "\n".join(norms)
     lens = np.fromiter((len(t) for t in norms), dtype=np.int64, count=n)
-    starts = np.concatenate([[0], np.cumsum(lens + 1)[:-1]])
+    starts = line_starts(lens)
     cp = codepoints(joined)
     cls = classes_of(cp, _TABLE)
     nonempty = lens > 0
@@ -130,9 +131,7 @@ def shape_features(norms: Sequence[str]) -> np.ndarray:
         what every match needs (a time a ":" or a "时", a phone number ten digits, ...)."""
         rows = np.flatnonzero(only)
         text = "\n".join([norms[i] for i in rows.tolist()])
-        text_starts = np.concatenate([[0], np.cumsum(lens[rows] + 1)[:-1]])
-        pos = np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
-        hit = np.searchsorted(text_starts, pos, side="right") - 1
+        hit = match_lines(pattern, text, line_starts(lens[rows]))
         return np.bincount(rows[hit], minlength=n).astype(np.float32)
 
     inv = 1.0 / np.maximum(lens, 1)
