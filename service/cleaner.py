@@ -9,7 +9,7 @@ import numpy as np
 
 from .artifact import LoadedModel, load_model
 from .document import build_documents
-from .model import decide_labels
+from .decision import document_labels
 from .records import CleanResult, Document, ParagraphResult
 from .settings import CLEAN_BATCH_SIZE_DEFAULT, KEEP_DEFAULT, LABELS
 
@@ -28,7 +28,7 @@ def decide(doc: Document, final: np.ndarray, first: np.ndarray, keep: Sequence[s
     paragraphs: list[ParagraphResult] = []
     kept_texts: list[str] = []
     removed: dict[str, int] = {}
-    labels = decide_labels(final).tolist()
+    labels = document_labels(doc, final).tolist()
     firsts = first.argmax(axis=1).tolist() if len(first) else []
     # Scores are float32: times 10**4 they are exact in float64, so numpy's rounding equals round(s, 4).
     scores = np.round(final.astype(np.float64), 4).tolist()

@@ -23,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from .context import TOPIC_NAMES, batch_context, context_feature_names, topic_features
 from .lexicon import SpamLexicon
 from .records import Document
-from .settings import LABELS, OFF_TOPIC_MIN
+from .settings import LABELS
 from .shape import FEATURE_NAMES as SHAPE_NAMES
 from .shape import shape_features
 from .text_vectors import CharNgrams, TopicVectors
@@ -227,18 +227,3 @@ def _row_invariant_dot(X: np.ndarray, W: np.ndarray) -> np.ndarray:
     for j in range(X.shape[1]):
         out += X[:, j, None] * W[j]
     return out
-
-
-def decide_labels(probs: np.ndarray) -> np.ndarray:
-    """Label indices from final probabilities: off-topic wherever its probability reaches
-    :data:`~service.settings.OFF_TOPIC_MIN`, elsewhere the most probable of the other labels.
-    Every consumer of final labels (cleaning, evaluation, uncertainty sampling) calls this, so
-    they all agree."""
-    if not len(probs):
-        return np.zeros(0, dtype=np.int64)
-    off = LABELS.index("off_topic")
-    others = probs.copy()
-    others[:, off] = -1.0
-    labels = others.argmax(axis=1)
-    labels[probs[:, off] >= OFF_TOPIC_MIN] = off
-    return labels

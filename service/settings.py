@@ -25,6 +25,15 @@ removed 0.01-0.06 more of the injected off-topic text than argmax at no cost in 
 content (the synthetic held-out pages lose 0.5 % of their content characters; README, "Quality on
 real pages")."""
 
+SWITCH_COST = 1.0
+"""Cost, in log-probability, of every switch between kept and removed runs in a document
+(:mod:`service.decision`): a paragraph goes against its neighbours only when its own evidence
+is more than e**2 (about 7) to 1 for a lone line. Chosen on out-of-fold scores of the dev set with the
+choice itself cross-validated by site (README, "Quality on real pages")."""
+SWITCH_CHARS = 60.0
+"""A paragraph's evidence counts once per this many characters (at least once): long prose holds
+its own against the run around it, short lines follow it."""
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR_DEFAULT = REPO_ROOT / "models"
 

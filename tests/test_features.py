@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from service.context import LOCAL_RADIUS, TOPIC_NAMES, batch_context, context_feature_names, topic_features
 from service.document import build_documents
-from service.model import _linear_proba, _weights, decide_labels
+from service.model import _linear_proba, _weights
 from service.settings import LABELS
 from service.text_vectors import char_ngram_counts, cjk_words, count_matrix, word_counts
 
@@ -181,23 +181,6 @@ def test_context_features_of_a_batch_equal_those_of_each_document_alone():
     cue, dup = names.index("cue_self"), names.index("dup_count")
     assert together[:, cue].tolist() == [0, 1, 1, 1, 0, 0, 0, 1]  # 网友评论, 1楼, 1楼, 楼主说:
     assert together[:, dup].tolist() == [0, 0, 0, 0, np.log1p(1).astype(np.float32), np.log1p(1).astype(np.float32), 0, 0]
-
-
-def test_off_topic_is_decided_by_its_own_bar_and_otherwise_the_best_other_label_wins(monkeypatch):
-    monkeypatch.setattr("service.model.OFF_TOPIC_MIN", 0.35)
-    probs = np.array(
-        [
-            [0.55, 0.05, 0.00, 0.40],  # content is the argmax, but off-topic reaches its bar
-            [0.25, 0.10, 0.35, 0.30],  # off-topic under the bar: spam, the best of the others
-            [0.05, 0.20, 0.10, 0.34],  # ... and here chrome, although off-topic is the argmax
-            [0.20, 0.00, 0.00, 0.80],
-            [0.70, 0.30, 0.00, 0.00],
-        ]
-    )
-    assert [LABELS[i] for i in decide_labels(probs)] == ["off_topic", "spam", "chrome", "off_topic", "content"]
-    assert decide_labels(np.zeros((0, 4))).tolist() == []
-
-
 def test_tfidf_equals_scikit_learns_transform(batch):
     _, norms, clf = batch
     for vectors, counts in (

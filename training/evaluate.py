@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from service.document import build_documents
-from service.model import ParagraphClassifier, decide_labels
+from service.decision import decide_labels
+from service.model import ParagraphClassifier
 from service.settings import LABELS
 
 from .data import LabelledDoc
@@ -21,19 +22,29 @@ def predict_proba(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> tu
     return np.vstack([p2 for p2, _ in pairs] or [empty]), np.vstack([p1 for _, p1 in pairs] or [empty])
 
 
-def final_labels(final: np.ndarray) -> list[str]:
-    """Label names of final scores, by the cleaner's decision rule."""
-    return [LABELS[i] for i in decide_labels(final)]
+def final_labels(final: np.ndarray, docs: Sequence[LabelledDoc]) -> list[str]:
+    """Label names of the final scores of ``docs`` (stacked in order), by the cleaner's decision
+    rule, which reads each document as a whole."""
+    labels: list[str] = []
+    pos = 0
+    for d in docs:
+        n = len(d.texts)
+        lengths = np.fromiter((len(t) for t in d.texts), dtype=np.float64, count=n)
+        labels += [LABELS[i] for i in decide_labels(final[pos : pos + n], lengths)]
+        pos += n
+    if pos != len(final):
+        raise ValueError(f"{len(final)} rows of scores for {pos} paragraphs")
+    return labels
 
 
-def to_labels(final: np.ndarray, first: np.ndarray) -> tuple[list[str], list[str]]:
+def to_labels(final: np.ndarray, first: np.ndarray, docs: Sequence[LabelledDoc]) -> tuple[list[str], list[str]]:
     """Final labels (the cleaner's decision rule) and first-pass labels (argmax) of stacked scores."""
-    return final_labels(final), [LABELS[i] for i in first.argmax(axis=1)]
+    return final_labels(final, docs), [LABELS[i] for i in first.argmax(axis=1)]
 
 
 def predict_labels(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> tuple[list[str], list[str]]:
     """Final and first-pass labels of every paragraph of ``docs``, flattened in order."""
-    return to_labels(*predict_proba(model, docs))
+    return to_labels(*predict_proba(model, docs), docs)
 
 
 def score(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> dict[str, object]:

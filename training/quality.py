@@ -80,10 +80,12 @@ def run(
         train = [real[i] for i in train_idx] + synthetic
         roles = [real_roles[i] for i in train_idx] + ["synthetic"] * len(synthetic)
         model = fit_classifier(train, roles, lexicon, params)
-        p2, p1 = predict_proba(model, [real[i] for i in test_idx])
-        p2_inj, _ = predict_proba(model, [injected[i] for i in test_idx])
-        final, fp = to_labels(p2, p1)
-        final_inj = final_labels(p2_inj)
+        test_docs = [real[i] for i in test_idx]
+        test_inj = [injected[i] for i in test_idx]
+        p2, p1 = predict_proba(model, test_docs)
+        p2_inj, _ = predict_proba(model, test_inj)
+        final, fp = to_labels(p2, p1, test_docs)
+        final_inj = final_labels(p2_inj, test_inj)
         pos = pos_inj = 0
         for i in test_idx:
             n, n_inj = len(real[i].labels), len(injected[i].labels)

@@ -29,12 +29,12 @@ from pathlib import Path
 
 import numpy as np
 
+from service.decision import document_labels
 from service.document import build_documents
 from service.model import ParagraphClassifier
 from service.settings import LABELS
 
 from .data import LabelledDataError, read_json_lines
-from .evaluate import final_labels
 
 MEASURES = ("margin", "entropy")
 CONTEXT_DEFAULT = 2
@@ -167,7 +167,7 @@ def find_uncertain(
             if not doc.paragraphs:
                 continue
             margin, entropy = uncertainty(final)
-            labels = final_labels(final)
+            labels = [LABELS[i] for i in document_labels(doc, final)]
             rank = margin if by == "margin" else -entropy
             threshold = top.threshold()
             for i in np.argsort(rank, kind="stable"):
