@@ -16,7 +16,7 @@ from pathlib import Path
 
 from service.artifact import LoadedModel, save_model
 from service.model import ParagraphClassifier
-from service.settings import LABELS
+from service.settings import LABELS, OFF_TOPIC_MIN, SWITCH_CHARS, SWITCH_COST
 
 from .data import LabelledDoc, from_dicts
 from .evaluate import predict_labels, score
@@ -171,10 +171,16 @@ def train(recipe: Recipe, out: Path, version: str | None = None) -> tuple[Paragr
             "seconds": round(time.perf_counter() - started, 1),
             "timings": {k: round(v, 1) for k, v in timings.items()},
         },
+        "decision": decision_rule(),
         "metrics": metrics,
     }
     save_model(model, out, manifest, model_card(manifest))
     return model, manifest
+
+
+def decision_rule() -> dict[str, float]:
+    """The serving decision's constants, recorded next to the metrics measured with them."""
+    return {"switch_cost": SWITCH_COST, "switch_chars": SWITCH_CHARS, "off_topic_min": OFF_TOPIC_MIN}
 
 
 # -- reports ------------------------------------------------------------------------------------
@@ -260,6 +266,7 @@ def training_summary(manifest: Mapping[str, object], out: Path | None = None) ->
 def model_card(manifest: dict[str, object]) -> str:
     """A short human-readable card; the manifest is the machine-readable truth."""
     training = manifest["training"]  # type: ignore[index]
+    rule: dict = manifest.get("decision") or decision_rule()  # type: ignore[assignment]
     lines = [
         f"# Model card: {manifest['name']} (version {manifest['version']})",
         "",
@@ -267,6 +274,9 @@ def model_card(manifest: dict[str, object]) -> str:
         "Stage 1: SGD logistic regression on hashed character 1-3-grams, shape and spam-lexicon features.",
         "Stage 2: gradient-boosted trees on the paragraph's own features plus document context",
         "(neighbours' first-pass scores, maximum-sum prose segment, repeats, topic fit).",
+        f"Decision: the most probable keep/remove sequence over the document (a switch between runs costs {rule['switch_cost']:g},",
+        f"a paragraph's evidence counts once per {rule['switch_chars']:g} characters), then off-topic wherever its probability",
+        f"reaches {rule['off_topic_min']:g}. The metrics below were measured with this rule.",
         "",
         "## Training data",
         "",
