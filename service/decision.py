@@ -10,8 +10,6 @@ usually the classifier's mistake); then off-topic passages are cut wherever thei
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .records import Document
@@ -25,10 +23,10 @@ _EPS = 1e-4
 def keep_path(p_keep: np.ndarray, lengths: np.ndarray, switch_cost: float = SWITCH_COST) -> np.ndarray:
     """The most probable keep/remove sequence (Viterbi over two states).
 
-    A paragraph's evidence is ``log p`` of either state, counted once per
-    :data:`~service.settings.SWITCH_CHARS` characters beyond the first ones, so a long paragraph
-    holds its own against its neighbours and a run of short lines follows the run around it;
-    every change of state costs ``switch_cost``.
+    A paragraph's evidence is ``log p`` of either state times its length in units of
+    :data:`~service.settings.SWITCH_CHARS` characters (at least once), so a long paragraph holds
+    its own against its neighbours and a run of short lines follows the run around it; every
+    change of state costs ``switch_cost``.
     """
     n = len(p_keep)
     if n == 0 or switch_cost <= 0:

@@ -181,6 +181,8 @@ def test_context_features_of_a_batch_equal_those_of_each_document_alone():
     cue, dup = names.index("cue_self"), names.index("dup_count")
     assert together[:, cue].tolist() == [0, 1, 1, 1, 0, 0, 0, 1]  # 网友评论, 1楼, 1楼, 楼主说:
     assert together[:, dup].tolist() == [0, 0, 0, 0, np.log1p(1).astype(np.float32), np.log1p(1).astype(np.float32), 0, 0]
+
+
 def test_tfidf_equals_scikit_learns_transform(batch):
     _, norms, clf = batch
     for vectors, counts in (

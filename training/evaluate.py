@@ -9,6 +9,7 @@ import numpy as np
 from service.document import build_documents
 from service.decision import decide_labels
 from service.model import ParagraphClassifier
+from service.segment import segment
 from service.settings import LABELS
 
 from .data import LabelledDoc
@@ -28,8 +29,9 @@ def final_labels(final: np.ndarray, docs: Sequence[LabelledDoc]) -> list[str]:
     labels: list[str] = []
     pos = 0
     for d in docs:
-        n = len(d.texts)
-        lengths = np.fromiter((len(t) for t in d.texts), dtype=np.float64, count=n)
+        # The paragraphs' lengths as the cleaner segments them (edges trimmed), so both decide alike.
+        lengths = np.array([end - start for start, end in segment("\n".join(d.texts))], dtype=np.float64)
+        n = len(lengths)
         labels += [LABELS[i] for i in decide_labels(final[pos : pos + n], lengths)]
         pos += n
     if pos != len(final):
