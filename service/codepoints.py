@@ -28,10 +28,14 @@ def line_starts(lengths: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(np.asarray(lengths, dtype=np.int64) + 1)[:-1]]).astype(np.int64)
 
 
+def line_of(starts: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The line holding each offset ``pos`` of a joined text whose lines start at ``starts``."""
+    return np.searchsorted(starts, pos, side="right") - 1
+
+
 def match_lines(pattern: re.Pattern[str], text: str, starts: np.ndarray) -> np.ndarray:
     """The line of every match of ``pattern`` in ``text``, lines starting at ``starts``."""
-    pos = np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
-    return np.searchsorted(starts, pos, side="right") - 1
+    return line_of(starts, np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64))
 
 
 def in_ranges(cp: np.ndarray, ranges: Iterable[tuple[int, int]]) -> np.ndarray:

@@ -29,8 +29,8 @@ SWITCH_COST = 1.0
 """Cost, in log-probability, of every switch between kept and removed runs in a document
 (:mod:`service.decision`): a paragraph goes against its neighbours only when its own evidence
 is more than e**2 (about 7) to 1 for a lone line. Replayed on the dev set's out-of-fold scores of
-five models, 1.0 removed more chrome for every one of them at little or no cost in content; 2 and
-3 cost content for four of the five (README, "Quality on real pages")."""
+nine models, 1.0 removed more chrome for every one of them at little or no cost in content; 2 lost
+content for five of the nine, 3 for eight (README, "Quality on real pages")."""
 SWITCH_CHARS = 60.0
 """A paragraph's evidence counts once per this many characters (at least once): long prose holds
 its own against the run around it, short lines follow it."""

@@ -17,7 +17,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .codepoints import CJK_RANGES, chars_to_ranges, class_table, classes_of, codepoints, line_starts, match_lines
+from .codepoints import (
+    CJK_RANGES, chars_to_ranges, class_table, classes_of, codepoints, line_of, line_starts, match_lines,
+)
 
 # Single characters are counted from code points; patterns are for what spans characters.
 _SENTENCE_END = "。!?…;"
@@ -168,7 +170,7 @@ def shape_features(norms: Sequence[str]) -> np.ndarray:
     out[:, 23] = matches(_COUNT_PAREN, count("close_paren") > 0) > 0
     out[:, 24] = count("colon")
     colon = np.flatnonzero(cls & _BIT["colon"])
-    colon_row = np.searchsorted(starts, colon, side="right") - 1
+    colon_row = line_of(starts, colon)
     out[:, 25] = np.bincount(colon_row[colon - starts[colon_row] <= 6], minlength=n) > 0
     out[lens == 0] = 0.0
     return out

@@ -17,9 +17,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-from .codepoints import codepoints
+from .codepoints import CJK_RANGES, codepoints
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+_CJK_RUN = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in CJK_RANGES) + "]{2,}")
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _PRIME = np.uint64(1_000_003)
 
