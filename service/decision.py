@@ -5,17 +5,22 @@ Every consumer of final labels (cleaning, evaluation, uncertainty sampling) call
 pass: keep or remove is decided for the document as a whole, as the most probable sequence
 under a cost for every switch between kept and removed runs (chrome and content come in runs, so
 a lone "content" counter among teasers, or a lone "chrome" heading inside the article, is
-usually the classifier's mistake); then off-topic passages are cut wherever their own bar is met.
+usually the classifier's mistake); a kept paragraph that repeats an earlier kept one word for
+word is the template's second copy; then off-topic passages are cut wherever their own bar is met.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from .codepoints import CJK_RANGES, codepoints, in_ranges
 from .records import Document
-from .settings import LABELS, OFF_TOPIC_MIN, SWITCH_CHARS, SWITCH_COST
+from .settings import LABELS, OFF_TOPIC_MIN, REPEAT_MIN_CHARS, SWITCH_CHARS, SWITCH_COST
 
 _CONTENT = LABELS.index("content")
+_CHROME = LABELS.index("chrome")
 _OFF_TOPIC = LABELS.index("off_topic")
 _EPS = 1e-4
 
@@ -57,13 +62,39 @@ def keep_path(p_keep: np.ndarray, lengths: np.ndarray, switch_cost: float = SWIT
     return path
 
 
-def decide_labels(probs: np.ndarray, lengths: np.ndarray | None = None, switch_cost: float = SWITCH_COST) -> np.ndarray:
+def later_copies(norms: Sequence[str], kept: np.ndarray) -> np.ndarray:
+    """Mask of kept paragraphs that repeat an earlier kept paragraph exactly.
+
+    A template that prints the article twice (a mobile copy below the desktop one) or a title
+    again repeats it exactly, while a writer does not repeat a whole sentence; the first copy
+    stays. Only paragraphs of :data:`~service.settings.REPEAT_MIN_CHARS` characters or more, at
+    least half of them CJK, count (short lines, code and underscore rules repeat legitimately).
+    """
+    out = np.zeros(len(norms), dtype=bool)
+    seen: set[str] = set()
+    for i, (norm, k) in enumerate(zip(norms, kept)):
+        if not k or len(norm) < REPEAT_MIN_CHARS:
+            continue
+        if norm not in seen:
+            seen.add(norm)
+        elif 2 * int(in_ranges(codepoints(norm), CJK_RANGES).sum()) >= len(norm):
+            out[i] = True
+    return out
+
+
+def decide_labels(
+    probs: np.ndarray,
+    lengths: np.ndarray | None = None,
+    switch_cost: float = SWITCH_COST,
+    norms: Sequence[str] | None = None,
+) -> np.ndarray:
     """Label indices for one document's paragraphs, in reading order.
 
     Kept paragraphs are ``content``; removed ones the more probable of the other junk labels;
-    and ``off_topic`` wherever its probability reaches :data:`~service.settings.OFF_TOPIC_MIN`,
-    whatever the rest says. ``lengths`` (characters per paragraph) weighs each paragraph's
-    evidence; without it every paragraph counts once.
+    with ``norms`` (the paragraphs' normalised texts), :func:`later_copies` of kept paragraphs are
+    ``chrome``; and ``off_topic`` wherever its probability reaches
+    :data:`~service.settings.OFF_TOPIC_MIN`, whatever the rest says. ``lengths`` (characters per
+    paragraph) weighs each paragraph's evidence; without it every paragraph counts once.
     """
     if not len(probs):
         return np.zeros(0, dtype=np.int64)
@@ -74,12 +105,16 @@ def decide_labels(probs: np.ndarray, lengths: np.ndarray | None = None, switch_c
     not_off = probs.sum(axis=1) - probs[:, _OFF_TOPIC]
     p_keep = np.where(not_off > 1e-9, probs[:, _CONTENT] / np.maximum(not_off, 1e-9), 0.5)
     lengths = np.ones(len(probs)) if lengths is None else lengths
-    labels = np.where(keep_path(p_keep, lengths, switch_cost), _CONTENT, junk.argmax(axis=1))
+    kept = keep_path(p_keep, lengths, switch_cost)
+    labels = np.where(kept, _CONTENT, junk.argmax(axis=1))
+    if norms is not None:
+        labels[later_copies(norms, kept)] = _CHROME
     labels[probs[:, _OFF_TOPIC] >= OFF_TOPIC_MIN] = _OFF_TOPIC
     return labels.astype(np.int64)
 
 
 def document_labels(doc: Document, final: np.ndarray) -> np.ndarray:
-    """:func:`decide_labels` for a segmented document, its paragraphs weighed by their original characters."""
+    """:func:`decide_labels` for a segmented document: its paragraphs weighed by their original
+    characters, repeats found on their normalised text."""
     lengths = np.fromiter((p.end - p.start for p in doc.paragraphs), dtype=np.float64, count=len(doc.paragraphs))
-    return decide_labels(final, lengths)
+    return decide_labels(final, lengths, norms=[p.norm for p in doc.paragraphs])

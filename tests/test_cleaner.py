@@ -54,6 +54,21 @@ def test_cleaned_text_is_the_kept_original_paragraphs(cleaner, seed_texts):
         assert p.kept == (p.label == "content")
 
 
+def test_a_body_printed_twice_is_kept_once(cleaner, seed_texts):
+    # A mobile template's second copy of the article below the first (LABELS.md: a repeated copy is chrome).
+    text = seed_texts["002"]
+    once = cleaner.clean(text)
+    body = [text[p.start : p.end] for p in once.paragraphs if p.kept and p.end - p.start >= 60]
+    assert len(body) >= 3
+    doubled = text + "\n" + "\n".join(body)
+    result = cleaner.clean(doubled)
+    for paragraph in body:
+        assert result.text.count(paragraph) == 1
+    copies = [p for p in result.paragraphs if p.start > len(text)]
+    assert [p.label for p in copies] == ["chrome"] * len(body)
+    assert all(p.kept for p in result.paragraphs if doubled[p.start : p.end] in body and p.start < len(text))
+
+
 def test_keep_option_decides_which_labels_survive(cleaner, seed_texts):
     text = seed_texts["004"]
     everything = cleaner.clean(text, keep=LABELS)

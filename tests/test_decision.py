@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.decision import decide_labels, keep_path
-from service.settings import LABELS, SWITCH_CHARS
+from service.decision import decide_labels, keep_path, later_copies
+from service.settings import LABELS, REPEAT_MIN_CHARS, SWITCH_CHARS
 
 C, H, S, O = (LABELS.index(x) for x in ("content", "chrome", "spam", "off_topic"))
 
@@ -65,6 +65,30 @@ def test_long_prose_holds_its_own_and_confident_lines_are_never_smoothed_away():
     probs = _doc([0.95, 0.9, 0.9, 0.95])
     probs[2] = [0.4, 0.0, 0.0, 0.6]
     assert _names(decide_labels(probs, np.full(4, 50.0)))[2] == "off_topic"
+
+
+def test_a_second_copy_of_kept_prose_is_the_templates_and_the_first_copy_stays():
+    prose = "自治区财政厅传出最新消息，决定延续二零二一年底到期的涉及四个税种的税收优惠政策，预计四年为纳税人减负。"
+    title = "内蒙古延续部分到期税收优惠政策"
+    assert len(prose) >= REPEAT_MIN_CHARS > len(title)
+    norms = [title, prose, "打印", title, prose]
+    probs = _doc([0.9, 0.95, 0.05, 0.9, 0.95])
+    lengths = np.array([len(t) for t in norms], dtype=float)
+    assert _names(decide_labels(probs, lengths)) == ["content", "content", "chrome", "content", "content"]
+    # With the texts: the repeated prose goes, the short title repeat is left to the model.
+    assert _names(decide_labels(probs, lengths, norms=norms)) == ["content", "content", "chrome", "content", "chrome"]
+
+
+def test_only_repeats_of_kept_cjk_prose_count_as_copies():
+    prose = "上述政策三年执行期满后，为了进一步优化营商环境，更好地服务大局，支持全区民营经济高质量发展。"
+    code = "document.querySelector('#app').addEventListener('click', handler);"
+    rule = "_" * 60
+    assert min(len(prose), len(code), len(rule)) >= REPEAT_MIN_CHARS
+    every = np.ones(6, dtype=bool)
+    assert later_copies([code, rule, code, rule, prose, prose], every).tolist() == [False] * 5 + [True]
+    # A removed first copy does not count: the kept second one is then the only copy.
+    assert later_copies([prose, prose], np.array([False, True])).tolist() == [False, False]
+    assert later_copies([prose, "打印", prose, prose], np.array([True, False, True, True])).tolist() == [False, False, True, True]
 
 
 def _path_score(path: tuple[bool, ...], p: np.ndarray, w: np.ndarray, cost: float) -> float:

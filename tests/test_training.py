@@ -11,7 +11,7 @@ import pytest
 
 from service.artifact import load_model
 from service.document import build_documents
-from service.settings import OFF_TOPIC_MIN, SWITCH_CHARS, SWITCH_COST
+from service.settings import OFF_TOPIC_MIN, REPEAT_MIN_CHARS, SWITCH_CHARS, SWITCH_COST
 from training.data import LabelledDataError, read_labelled
 from training.recipe import Recipe
 from training.train import train
@@ -46,7 +46,9 @@ def test_training_writes_a_verified_model_directory_with_its_data_hashes(trained
     assert manifest["training"]["documents"] == {"seeds": 5, "synthetic": 40}
     assert "synthetic_test" in manifest["metrics"]
     # The metrics depend on the decision rule as well as the trees: its constants are recorded with them.
-    assert manifest["decision"] == {"switch_cost": SWITCH_COST, "switch_chars": SWITCH_CHARS, "off_topic_min": OFF_TOPIC_MIN}
+    assert manifest["decision"] == {
+        "switch_cost": SWITCH_COST, "switch_chars": SWITCH_CHARS, "repeat_min_chars": REPEAT_MIN_CHARS, "off_topic_min": OFF_TOPIC_MIN,
+    }
     card = (out / "MODEL_CARD.md").read_text()
     assert card.startswith("# Model card") and f"a switch between runs costs {SWITCH_COST:g}" in card
 

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from service.decision import document_labels
 from service.document import build_documents
-from service.decision import decide_labels
 from service.model import ParagraphClassifier
-from service.segment import segment
 from service.settings import LABELS
 
 from .data import LabelledDoc
@@ -28,11 +27,10 @@ def final_labels(final: np.ndarray, docs: Sequence[LabelledDoc]) -> list[str]:
     rule, which reads each document as a whole."""
     labels: list[str] = []
     pos = 0
-    for d in docs:
-        # The paragraphs' lengths as the cleaner segments them (edges trimmed), so both decide alike.
-        lengths = np.array([end - start for start, end in segment("\n".join(d.texts))], dtype=np.float64)
-        n = len(lengths)
-        labels += [LABELS[i] for i in decide_labels(final[pos : pos + n], lengths)]
+    # Built as the cleaner builds them (segmented, normalised), so both decide alike.
+    for doc in build_documents(["\n".join(d.texts) for d in docs]):
+        n = len(doc.paragraphs)
+        labels += [LABELS[i] for i in document_labels(doc, final[pos : pos + n])]
         pos += n
     if pos != len(final):
         raise ValueError(f"{len(final)} rows of scores for {pos} paragraphs")

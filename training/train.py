@@ -16,7 +16,7 @@ from pathlib import Path
 
 from service.artifact import LoadedModel, save_model
 from service.model import ParagraphClassifier
-from service.settings import LABELS, OFF_TOPIC_MIN, SWITCH_CHARS, SWITCH_COST
+from service.settings import LABELS, OFF_TOPIC_MIN, REPEAT_MIN_CHARS, SWITCH_CHARS, SWITCH_COST
 
 from .data import LabelledDoc, from_dicts
 from .evaluate import predict_labels, score
@@ -180,7 +180,12 @@ def train(recipe: Recipe, out: Path, version: str | None = None) -> tuple[Paragr
 
 def decision_rule() -> dict[str, float]:
     """The serving decision's constants, recorded next to the metrics measured with them."""
-    return {"switch_cost": SWITCH_COST, "switch_chars": SWITCH_CHARS, "off_topic_min": OFF_TOPIC_MIN}
+    return {
+        "switch_cost": SWITCH_COST,
+        "switch_chars": SWITCH_CHARS,
+        "repeat_min_chars": REPEAT_MIN_CHARS,
+        "off_topic_min": OFF_TOPIC_MIN,
+    }
 
 
 # -- reports ------------------------------------------------------------------------------------
@@ -275,8 +280,9 @@ def model_card(manifest: dict[str, object]) -> str:
         "Stage 2: gradient-boosted trees on the paragraph's own features plus document context",
         "(neighbours' first-pass scores, maximum-sum prose segment, repeats, topic fit).",
         f"Decision: the most probable keep/remove sequence over the document (a switch between runs costs {rule['switch_cost']:g},",
-        f"a paragraph's evidence counts once per {rule['switch_chars']:g} characters), then off-topic wherever its probability",
-        f"reaches {rule['off_topic_min']:g}. The metrics below were measured with this rule.",
+        f"a paragraph's evidence counts once per {rule['switch_chars']:g} characters), then a kept paragraph of at least",
+        f"{rule['repeat_min_chars']} characters, mostly CJK, that repeats an earlier kept one exactly is chrome (the template's copy),",
+        f"then off-topic wherever its probability reaches {rule['off_topic_min']:g}. The metrics below were measured with this rule.",
         "",
         "## Training data",
         "",
