@@ -5,7 +5,7 @@ terms no training page uses), written as a labelled JSONL file and passed to ``t
 user's ``--data`` file would be. Target: under 10 minutes on a 2-core machine for the retraining
 itself (``--cv-folds 0``); each cross-validation fold costs about one more fit.
 
-    OMP_NUM_THREADS=1 python -m bench.retrain_bench [--user-docs 1000] [--synthetic 4000] [--cv-folds 0] [--json out.json]
+    OMP_NUM_THREADS=1 python -m bench.retrain_bench [--user-docs 1000] [--synthetic 8000] [--cv-folds 0] [--json out.json]
 """
 
 from __future__ import annotations

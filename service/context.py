@@ -37,6 +37,16 @@ _COMMENT_CUE_WORDS = re.compile(
     re.M,
 )
 _COMMENT_CUE_STARTS = re.compile(r"^(?:(?:# *)?re:|\d+ *楼)", re.I | re.M)
+# Lines that close an article: the editor's line, "(完)", "THE END", reprint and source notes.
+# What follows them (teasers with their leads, "hot" lists, comments) is rarely the article, but
+# they occasionally open it (原标题, an editor's byline), so they are evidence, not a verdict.
+# Found from their first character, like the comment cues: 责任编辑, 责编, 编辑: at a line's start,
+# (完) 【完】 [完], THE END, 转载请注明, 本文来源, 原标题 at a line's start, 版权归, 免责声明, 未经许可/授权, 文章来源:.
+_END_CUES = re.compile(
+    r"[责编(【\[tT转本原版免未文](?:(?<=责)任编辑|(?<=责)编|(?<=^编)辑 ?:|(?<=[(【\[])完[)】\]]|(?<=\b[tT])(?i:he end)\b|"
+    r"(?<=转)载请注明|(?<=本)文来源|(?<=^原)标题|(?<=版)权归|(?<=免)责声明|(?<=未)经(?:许可|授权)|(?<=文)章来源 ?:)",
+    re.M,
+)
 SEGMENT_MIN_WEIGHT = 12.0
 """Every line costs at least this many characters' worth in the maximum-sum segment, so a run of
 short chrome lines (usernames, dates between comments) breaks the article's segment."""
@@ -58,6 +68,7 @@ def _names(n_classes: int) -> list[str]:
     names += ["dup_count", "dup_repeat", "prefix_group", "prefix_repeat", "prefix_contains_earlier"]
     names += ["short_run", "long_run", "doc_prose_share", "doc_mean_content"]
     names += ["cue_self", "cues_before", "cues_window", "since_cue"]
+    names += ["end_self", "ends_before", "ends_window", "since_end"]
     return names + list(TOPIC_NAMES)
 
 
@@ -330,11 +341,24 @@ def batch_context(
     mean_content = np.bincount(doc_id, weights=probs[:, content_col], minlength=n_docs) / np.maximum(sizes, 1)
     feats += [prose_share[doc_id], mean_content[doc_id]]
 
+    joined = "\n".join(norms)
+    starts = line_starts(lens)
+    for patterns in ((_COMMENT_CUE_WORDS, _COMMENT_CUE_STARTS), (_END_CUES,)):
+        feats += _cue_features(patterns, joined, starts, rows, first)
+    if not n:
+        return np.zeros((0, len(_names(k)) - len(TOPIC_NAMES)), dtype=np.float32), seg_mask
+    return np.column_stack([np.asarray(f, dtype=np.float32) for f in feats]), seg_mask
+
+
+def _cue_features(
+    patterns: Sequence[re.Pattern[str]], joined: str, starts: np.ndarray, rows: np.ndarray, first: np.ndarray
+) -> list[np.ndarray]:
+    """Where cue lines are: on the line itself, how many before it in its document, how many in
+    the six lines before it, and how far back the last one is (-1: none)."""
+    n = len(rows)
     cue = np.zeros(n, dtype=np.float32)
     if n:
-        joined = "\n".join(norms)
-        starts = line_starts(lens)
-        for pattern in (_COMMENT_CUE_WORDS, _COMMENT_CUE_STARTS):
+        for pattern in patterns:
             cue[match_lines(pattern, joined, starts)] = 1.0
     ccum = np.concatenate([[0.0], np.cumsum(cue, dtype=np.float64)])
     before = ccum[rows] - ccum[first]
@@ -342,10 +366,7 @@ def batch_context(
     last_cue = np.maximum.accumulate(np.where(cue > 0, rows, -1)) if n else rows
     prev_cue = np.concatenate([[-1], last_cue[:-1]]) if n else rows
     since = np.where(prev_cue >= first, np.log1p(rows - prev_cue), -1.0)
-    feats += [cue, np.log1p(before), window, since]
-    if not n:
-        return np.zeros((0, len(_names(k)) - len(TOPIC_NAMES)), dtype=np.float32), seg_mask
-    return np.column_stack([np.asarray(f, dtype=np.float32) for f in feats]), seg_mask
+    return [cue, np.log1p(before), window, since]
 
 
 def _repeats(norms: Sequence[str], doc_id: list[int]) -> list[np.ndarray]:

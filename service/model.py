@@ -4,7 +4,10 @@ Stage 1 labels each paragraph from its own text (character n-grams, shape, spam 
 relabels it from its own evidence plus the document around it (:mod:`service.context`): the
 neighbours' first-pass scores, where the article's dense run of prose is, repeats, and topic fit.
 Stage 2 is trained on out-of-fold stage-1 scores, so it learns how much to trust a first pass it
-has not seen the answers of.
+has not seen the answers of. It can be several boosted-tree members whose probabilities are
+averaged, each trained on the labelled documents and its own share of the synthetic pages: which
+pages the generator happens to draw moves single real pages by whole blocks, and an average over
+draws moves them less.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         stage2_lr: float = 0.16,
         stage2_leaves: int = 63,
         oof_folds: int = 5,
+        stage2_bags: int = 1,
         random_state: int = 0,
     ) -> None:
         self.lexicon_terms = lexicon_terms
@@ -57,6 +61,7 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         self.stage2_lr = stage2_lr
         self.stage2_leaves = stage2_leaves
         self.oof_folds = oof_folds
+        self.stage2_bags = stage2_bags
         self.random_state = random_state
 
     # -- features -----------------------------------------------------------------------------
@@ -100,8 +105,14 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         docs: Sequence[Document],
         labels: Sequence[Sequence[str]],
         sample_weight: Sequence[np.ndarray] | None = None,
+        bags: Sequence[int] | None = None,
     ) -> "ParagraphClassifier":
-        """Fit on documents; ``labels[i]`` and ``sample_weight[i]`` have one entry per paragraph of ``docs[i]``."""
+        """Fit on documents; ``labels[i]`` and ``sample_weight[i]`` have one entry per paragraph of ``docs[i]``.
+
+        ``bags[i]`` names the one stage-2 member (``0 .. stage2_bags - 1``) that learns from document
+        ``i``, or -1 for every member. Without ``bags``, or with every document at -1, one member
+        learns from everything, since identical members would only cost time.
+        """
         self.classes_ = np.array(LABELS)
         index = {label: i for i, label in enumerate(LABELS)}
         y = np.array([index[label] for doc_labels in labels for label in doc_labels], dtype=np.int64)
@@ -113,7 +124,12 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
             if sample_weight is not None
             else np.ones(len(y))
         )
-        groups = np.repeat(np.arange(len(docs)), [len(d.paragraphs) for d in docs])
+        sizes = [len(d.paragraphs) for d in docs]
+        groups = np.repeat(np.arange(len(docs)), sizes)
+        doc_bags = np.full(len(docs), -1, dtype=np.int64) if bags is None else np.asarray(bags, dtype=np.int64)
+        if len(doc_bags) != len(docs) or (doc_bags < -1).any() or (doc_bags >= self.stage2_bags).any():
+            raise ValueError(f"bags must give every document a member in -1 .. {self.stage2_bags - 1}")
+        row_bags = np.repeat(doc_bags, sizes)
 
         self.lexicon_ = SpamLexicon(self.lexicon_terms).fit()
         self.ngrams_ = CharNgrams(self.ngram_features).fit(norms)
@@ -130,14 +146,8 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         self.stage1_ = self._fit_stage1(X1, y, w)
 
         X2 = self._stage2_matrix(docs, norms, own, grams, p1_oof)
-        self.stage2_ = HistGradientBoostingClassifier(
-            max_iter=self.stage2_iter,
-            learning_rate=self.stage2_lr,
-            max_leaf_nodes=self.stage2_leaves,
-            l2_regularization=1.0,
-            early_stopping=False,
-            random_state=self.random_state,
-        ).fit(X2, y, sample_weight=w)
+        members = range(self.stage2_bags) if (doc_bags >= 0).any() else [-1]
+        self.stage2_ = [self._fit_stage2(X2, y, w, (row_bags == -1) | (row_bags == k)) for k in members]
         self.n_features_in_ = X2.shape[1]
         return self
 
@@ -148,6 +158,18 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
             alpha=self.stage1_alpha,
             max_iter=self.stage1_epochs,
             tol=None,
+            random_state=self.random_state,
+        ).fit(X, y, sample_weight=w)
+
+    def _fit_stage2(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, rows: np.ndarray) -> HistGradientBoostingClassifier:
+        if not rows.all():  # a member's share; one member learns from the matrix itself, uncopied
+            X, y, w = X[rows], y[rows], w[rows]
+        return HistGradientBoostingClassifier(
+            max_iter=self.stage2_iter,
+            learning_rate=self.stage2_lr,
+            max_leaf_nodes=self.stage2_leaves,
+            l2_regularization=1.0,
+            early_stopping=False,
             random_state=self.random_state,
         ).fit(X, y, sample_weight=w)
 
@@ -167,7 +189,11 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         own = self._own(norms)
         grams = self.ngrams_.transform(norms)
         p1 = _linear_proba(self.stage1_, self._stage1_weights(), grams, self._scaled(own))
-        p2 = self._proba(self.stage2_, self._stage2_matrix(docs, norms, own, grams, p1))
+        X2 = self._stage2_matrix(docs, norms, own, grams, p1)
+        p2 = self._proba(self.stage2_[0], X2)
+        for member in self.stage2_[1:]:
+            p2 += self._proba(member, X2)
+        p2 /= len(self.stage2_)
         out = []
         pos = 0
         for doc in docs:

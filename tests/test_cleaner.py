@@ -98,13 +98,7 @@ def test_harmless_words_that_contain_spam_terms_stay(cleaner):
 @pytest.mark.parametrize(
     "doc_id",
     [
-        pytest.param(
-            "tutorial_code",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="models 0.4.0 and 0.4.1 (0.4.2: the same trees) call the tutorial's one prose paragraph between code lines off-topic (0.67, 0.87)",
-            ),
-        ),
+        "tutorial_code",  # a miss of models 0.4.0-0.4.2 (the prose between code lines called off-topic)
         "digest_headlines",
         "forum_thread",
         "single_paragraph",
@@ -127,8 +121,8 @@ def test_hard_cases_keep_their_content_and_drop_their_chrome(cleaner, doc_id):
         assert junk_removed / junk_chars >= 0.6, list(zip(true, pred))
 
 
-# Known misses of the shipped model, kept as strict expected failures (here and in the hard cases
-# above): when a model fixes one, the test fails and the marker must go (the README lists them).
+# Cases earlier models missed. A miss of the shipped model is kept as a strict expected failure
+# (the README lists it), so that the model that fixes it fails the test and the marker goes.
 def test_one_paragraph_page_drops_all_its_chrome(cleaner):
     """A nav item and the contact footer score ~0.5-0.7 content on their own; the document-level
     decision (a switch costs :data:`~service.settings.SWITCH_COST`) removes them with their runs

@@ -31,7 +31,9 @@ SMALL_ARGS = [arg for k, v in SMALL.items() for arg in ("--param", f"{k}={v}")]
 
 # -- an invented site: family stories, its template closing every page with a prose-like line ----
 SITE = "nuanxin.example"
-FOOTER = "家是我们永远的港湾，本站收录的每一篇文章都是读者亲身经历的真实故事，欢迎投稿分享。"
+# A site line that reads like prose, which the shipped model keeps (0.5.0 already removed the
+# previous one, "家是我们永远的港湾，本站收录的每一篇文章都是读者亲身经历的真实故事，欢迎投稿分享。", on most pages).
+FOOTER = "我们相信每一个普通人的故事都值得被认真讲述，也感谢每一位读者多年来的陪伴与支持。"
 STORIES = [
     ("父亲的自行车", "林晓", [
         "小时候家里最值钱的东西，就是父亲那辆二八式的永久牌自行车。每天清晨，他骑着它去镇上的粮站上班，车铃一响，我就知道新的一天开始了。",

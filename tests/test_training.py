@@ -90,3 +90,28 @@ def test_train_command_line_trains_on_labelled_files_only(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["training"]["documents"] == {"seeds": 5, "user": 5}
     assert load_model(out.parent).path == out
+
+
+def test_stage2_members_learn_from_their_own_share_of_the_synthetic_pages_and_are_averaged():
+    import copy
+
+    from training.recipe import fit_classifier, load_training_set, synthetic_bags
+
+    assert synthetic_bags(["seeds", "synthetic", "synthetic", "devset", "synthetic", "synthetic"], 2) == [-1, 0, 0, -1, 1, 1]
+    data = load_training_set(small_recipe())
+    model = fit_classifier(data.docs, data.roles, data.lexicon, SMALL | {"stage2_bags": 2})
+    assert len(model.stage2_) == 2
+    docs = build_documents([(SEEDS_DIR / name).read_text("utf-8") for name in sorted(p.name for p in SEEDS_DIR.glob("*.txt"))])
+    both = np.vstack([p2 for p2, _ in model.predict_proba_docs(docs)])
+    alone = []
+    for member in model.stage2_:
+        one = copy.copy(model)
+        one.stage2_ = [member]
+        alone.append(np.vstack([p2 for p2, _ in one.predict_proba_docs(docs)]))
+    assert np.abs(alone[0] - alone[1]).max() > 0.01  # different pages, different trees
+    np.testing.assert_allclose(both, (alone[0] + alone[1]) / 2, atol=1e-6)
+    # Without shares (a user's labelled files only) one member learns from everything.
+    labelled = [d for d, r in zip(data.docs, data.roles) if r != "synthetic"]
+    assert len(fit_classifier(labelled, ["seeds"] * len(labelled), data.lexicon, SMALL | {"stage2_bags": 2}).stage2_) == 1
+    with pytest.raises(ValueError, match="bags"):
+        model.fit([d.document() for d in labelled], [d.labels for d in labelled], bags=[2] * len(labelled))

@@ -32,7 +32,7 @@ SHARED_DIR_DEFAULT = REPO_ROOT.parent / "shared"
 SEEDS_DEFAULT = REPO_ROOT / "seeds" / "labelled.jsonl"
 DEVSET_DEFAULT = SHARED_DIR_DEFAULT / "devset" / "docs.jsonl"
 CORPORA_DEFAULT = SHARED_DIR_DEFAULT / "corpora"
-SYNTHETIC_DOCS_DEFAULT = 4000
+SYNTHETIC_DOCS_DEFAULT = 8000
 SYNTHESIS_SEED_DEFAULT = 20241121
 
 # Source weights: real labelled pages are scarce and closest to what users clean, so each real
@@ -46,7 +46,7 @@ heading still counts."""
 
 USER_MIN_SHARE = 0.25
 """A user's labels carry at least this share of the total training weight: against the default
-4,000 synthetic pages (~250,000 paragraphs) a few dozen corrected pages at ``WEIGHT["user"]`` alone
+8,000 synthetic pages (~500,000 paragraphs) a few dozen corrected pages at ``WEIGHT["user"]`` alone
 would be a few percent of it. Their per-paragraph weight is raised until they reach the share..."""
 USER_WEIGHT_MAX = 30.0
 """...but one user paragraph never counts more than this many synthetic ones, so a handful of
@@ -318,6 +318,21 @@ def paragraph_weights(
     ]
 
 
+def synthetic_bags(roles: Sequence[str], n_bags: int) -> list[int]:
+    """Stage-2 member of each document: the synthetic pages cut into ``n_bags`` consecutive shares
+    (each share is then a draw of its own), every labelled document in all members (-1)."""
+    n_synthetic = sum(role == "synthetic" for role in roles)
+    bags: list[int] = []
+    seen = 0
+    for role in roles:
+        if role == "synthetic":
+            bags.append(seen * n_bags // n_synthetic)
+            seen += 1
+        else:
+            bags.append(-1)
+    return bags
+
+
 def fit_classifier(
     docs: Sequence[LabelledDoc],
     roles: Sequence[str],
@@ -331,6 +346,7 @@ def fit_classifier(
     if "user" in roles:
         log.info("user paragraphs weigh %.2f (synthetic 1.0)", weights["user"])
     started = time.perf_counter()
-    model.fit([d.document() for d in docs], [d.labels for d in docs], paragraph_weights(docs, roles, weights))
+    model.fit([d.document() for d in docs], [d.labels for d in docs], paragraph_weights(docs, roles, weights),
+              synthetic_bags(roles, model.stage2_bags))
     log.info("fitted on %d documents in %.1fs", len(docs), time.perf_counter() - started)
     return model

@@ -272,13 +272,15 @@ def model_card(manifest: dict[str, object]) -> str:
     """A short human-readable card; the manifest is the machine-readable truth."""
     training = manifest["training"]  # type: ignore[index]
     rule: dict = manifest.get("decision") or decision_rule()  # type: ignore[assignment]
+    bags = int(training.get("params", {}).get("stage2_bags", 1))  # type: ignore[union-attr]
     lines = [
         f"# Model card: {manifest['name']} (version {manifest['version']})",
         "",
         "Two-stage paragraph classifier for scraped Chinese web text (labels: content, chrome, spam, off_topic).",
         "Stage 1: SGD logistic regression on hashed character 1-3-grams, shape and spam-lexicon features.",
         "Stage 2: gradient-boosted trees on the paragraph's own features plus document context",
-        "(neighbours' first-pass scores, maximum-sum prose segment, repeats, topic fit).",
+        "(neighbours' first-pass scores, maximum-sum prose segment, repeats, comment and end-of-article cues, topic fit)"
+        + (f", {bags} members averaged, each trained on the real pages and its share of the synthetic ones." if bags > 1 else "."),
         f"Decision: the most probable keep/remove sequence over the document (a switch between runs costs {rule['switch_cost']:g},",
         f"a paragraph's evidence counts once per {rule['switch_chars']:g} characters), then a kept paragraph of at least",
         f"{rule['repeat_min_chars']} characters, mostly CJK, that repeats an earlier kept one exactly is chrome (the template's copy),",
