@@ -9,26 +9,32 @@ import numpy as np
 from service.decision import document_labels
 from service.document import build_documents
 from service.model import ParagraphClassifier
+from service.records import Document
 from service.settings import LABELS
 
 from .data import LabelledDoc
 from .metrics import evaluate
 
 
-def predict_proba(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> tuple[np.ndarray, np.ndarray]:
-    """Final and first-pass probabilities of every paragraph of ``docs``, stacked in order."""
-    pairs = model.predict_proba_docs(build_documents(["\n".join(d.texts) for d in docs]))
+def as_documents(docs: Sequence[LabelledDoc]) -> list[Document]:
+    """Labelled documents built as the cleaner builds its input (segmented, normalised, in one
+    normalisation pass), so prediction and the decision rule read them alike."""
+    return build_documents(["\n".join(d.texts) for d in docs])
+
+
+def predict_proba(model: ParagraphClassifier, built: Sequence[Document]) -> tuple[np.ndarray, np.ndarray]:
+    """Final and first-pass probabilities of every paragraph of ``built``, stacked in order."""
+    pairs = model.predict_proba_docs(built)
     empty = np.zeros((0, len(LABELS)), dtype=np.float32)
     return np.vstack([p2 for p2, _ in pairs] or [empty]), np.vstack([p1 for _, p1 in pairs] or [empty])
 
 
-def final_labels(final: np.ndarray, docs: Sequence[LabelledDoc]) -> list[str]:
-    """Label names of the final scores of ``docs`` (stacked in order), by the cleaner's decision
+def final_labels(final: np.ndarray, built: Sequence[Document]) -> list[str]:
+    """Label names of the final scores of ``built`` (stacked in order), by the cleaner's decision
     rule, which reads each document as a whole."""
     labels: list[str] = []
     pos = 0
-    # Built as the cleaner builds them (segmented, normalised), so both decide alike.
-    for doc in build_documents(["\n".join(d.texts) for d in docs]):
+    for doc in built:
         n = len(doc.paragraphs)
         labels += [LABELS[i] for i in document_labels(doc, final[pos : pos + n])]
         pos += n
@@ -37,14 +43,15 @@ def final_labels(final: np.ndarray, docs: Sequence[LabelledDoc]) -> list[str]:
     return labels
 
 
-def to_labels(final: np.ndarray, first: np.ndarray, docs: Sequence[LabelledDoc]) -> tuple[list[str], list[str]]:
+def to_labels(final: np.ndarray, first: np.ndarray, built: Sequence[Document]) -> tuple[list[str], list[str]]:
     """Final labels (the cleaner's decision rule) and first-pass labels (argmax) of stacked scores."""
-    return final_labels(final, docs), [LABELS[i] for i in first.argmax(axis=1)]
+    return final_labels(final, built), [LABELS[i] for i in first.argmax(axis=1)]
 
 
 def predict_labels(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> tuple[list[str], list[str]]:
     """Final and first-pass labels of every paragraph of ``docs``, flattened in order."""
-    return to_labels(*predict_proba(model, docs), docs)
+    built = as_documents(docs)
+    return to_labels(*predict_proba(model, built), built)
 
 
 def score(model: ParagraphClassifier, docs: Sequence[LabelledDoc]) -> dict[str, object]:

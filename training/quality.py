@@ -24,7 +24,7 @@ from sklearn.model_selection import GroupKFold
 
 from .baseline import baseline_labels
 from .data import LabelledDoc, from_dicts, read_labelled
-from .evaluate import final_labels, predict_proba, to_labels
+from .evaluate import as_documents, final_labels, predict_proba, to_labels
 from .metrics import evaluate, format_report
 from .recipe import (
     CORPORA_DEFAULT,
@@ -80,8 +80,8 @@ def run(
         train = [real[i] for i in train_idx] + synthetic
         roles = [real_roles[i] for i in train_idx] + ["synthetic"] * len(synthetic)
         model = fit_classifier(train, roles, lexicon, params)
-        test_docs = [real[i] for i in test_idx]
-        test_inj = [injected[i] for i in test_idx]
+        test_docs = as_documents([real[i] for i in test_idx])
+        test_inj = as_documents([injected[i] for i in test_idx])
         p2, p1 = predict_proba(model, test_docs)
         p2_inj, _ = predict_proba(model, test_inj)
         final, fp = to_labels(p2, p1, test_docs)
