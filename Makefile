@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-MODEL_VERSION ?= 0.5.0
+MODEL_VERSION ?= 0.6.0
 MODEL_NAME ?= jingwen-zh-$(MODEL_VERSION)
 export OMP_NUM_THREADS ?= 1
 

@@ -6,7 +6,9 @@ pass: keep or remove is decided for the document as a whole, as the most probabl
 under a cost for every switch between kept and removed runs (chrome and content come in runs, so
 a lone "content" counter among teasers, or a lone "chrome" heading inside the article, is
 usually the classifier's mistake); a kept paragraph that repeats an earlier kept one word for
-word is the template's second copy; then off-topic passages are cut wherever their own bar is met.
+word is the template's second copy; then off-topic passages are cut wherever their own bar is met,
+and run on into the kept paragraphs next to them that come near it (jusText's "near-good" idea
+turned on off-topic text: a pasted passage is one or a few paragraphs of one foreign source).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 
 from .codepoints import CJK_RANGES, codepoints, in_ranges
 from .records import Document
-from .settings import LABELS, OFF_TOPIC_MIN, REPEAT_MIN_CHARS, SWITCH_CHARS, SWITCH_COST
+from .settings import LABELS, OFF_TOPIC_MIN, OFF_TOPIC_NEAR, REPEAT_MIN_CHARS, SWITCH_CHARS, SWITCH_COST
 
 _CONTENT = LABELS.index("content")
 _CHROME = LABELS.index("chrome")
@@ -82,6 +84,26 @@ def later_copies(norms: Sequence[str], kept: np.ndarray) -> np.ndarray:
     return out
 
 
+def off_topic_runs(p_off: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Mask of off-topic paragraphs: those at :data:`~service.settings.OFF_TOPIC_MIN` or above,
+    grown into adjacent kept paragraphs at :data:`~service.settings.OFF_TOPIC_NEAR` or above.
+
+    A pasted passage's paragraphs share their source's words, so each fits its neighbour and the
+    first one's doubt is often the clearest; the rest of the run is judged next to it.
+    """
+    off = p_off >= OFF_TOPIC_MIN
+    if not off.any():
+        return off
+    near = (p_off >= OFF_TOPIC_NEAR) & kept
+    n = len(off)
+    for order in (range(1, n), range(n - 2, -1, -1)):  # one sweep each way reaches every run's end
+        step = 1 if order.step > 0 else -1
+        for i in order:
+            if not off[i] and near[i] and off[i - step]:
+                off[i] = True
+    return off
+
+
 def decide_labels(
     probs: np.ndarray,
     lengths: np.ndarray | None = None,
@@ -93,8 +115,10 @@ def decide_labels(
     Kept paragraphs are ``content``; removed ones the more probable of the other junk labels;
     with ``norms`` (the paragraphs' normalised texts), :func:`later_copies` of kept paragraphs are
     ``chrome``; and ``off_topic`` wherever its probability reaches
-    :data:`~service.settings.OFF_TOPIC_MIN`, whatever the rest says. ``lengths`` (characters per
-    paragraph) weighs each paragraph's evidence; without it every paragraph counts once.
+    :data:`~service.settings.OFF_TOPIC_MIN`, whatever the rest says, and in the kept paragraphs next
+    to such a one that reach :data:`~service.settings.OFF_TOPIC_NEAR` (:func:`off_topic_runs`).
+    ``lengths`` (characters per paragraph) weighs each paragraph's evidence; without it every
+    paragraph counts once.
     """
     if not len(probs):
         return np.zeros(0, dtype=np.int64)
@@ -109,7 +133,7 @@ def decide_labels(
     labels = np.where(kept, _CONTENT, junk.argmax(axis=1))
     if norms is not None:
         labels[later_copies(norms, kept)] = _CHROME
-    labels[probs[:, _OFF_TOPIC] >= OFF_TOPIC_MIN] = _OFF_TOPIC
+    labels[off_topic_runs(probs[:, _OFF_TOPIC], kept)] = _OFF_TOPIC
     return labels.astype(np.int64)
 
 

@@ -106,12 +106,16 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         labels: Sequence[Sequence[str]],
         sample_weight: Sequence[np.ndarray] | None = None,
         bags: Sequence[int] | None = None,
+        groups: Sequence[int] | None = None,
     ) -> "ParagraphClassifier":
         """Fit on documents; ``labels[i]`` and ``sample_weight[i]`` have one entry per paragraph of ``docs[i]``.
 
         ``bags[i]`` names the one stage-2 member (``0 .. stage2_bags - 1``) that learns from document
         ``i``, or -1 for every member. Without ``bags``, or with every document at -1, one member
         learns from everything, since identical members would only cost time.
+        ``groups[i]`` keeps documents that share lines (a page and its noisy copies) in one fold
+        of the out-of-fold first pass, whose scores would otherwise have seen those lines; by
+        default every document is its own group.
         """
         self.classes_ = np.array(LABELS)
         index = {label: i for i, label in enumerate(LABELS)}
@@ -125,7 +129,10 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
             else np.ones(len(y))
         )
         sizes = [len(d.paragraphs) for d in docs]
-        groups = np.repeat(np.arange(len(docs)), sizes)
+        doc_groups = np.arange(len(docs)) if groups is None else np.asarray(groups, dtype=np.int64)
+        if len(doc_groups) != len(docs):
+            raise ValueError(f"{len(doc_groups)} groups for {len(docs)} documents")
+        groups_ = np.repeat(doc_groups, sizes)
         doc_bags = np.full(len(docs), -1, dtype=np.int64) if bags is None else np.asarray(bags, dtype=np.int64)
         if len(doc_bags) != len(docs) or (doc_bags < -1).any() or (doc_bags >= self.stage2_bags).any():
             raise ValueError(f"bags must give every document a member in -1 .. {self.stage2_bags - 1}")
@@ -140,7 +147,7 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         X1 = self._stage1_matrix(grams, own)
 
         p1_oof = np.zeros((len(y), len(LABELS)), dtype=np.float32)
-        for train, test in GroupKFold(n_splits=self.oof_folds).split(X1, y, groups):
+        for train, test in GroupKFold(n_splits=self.oof_folds).split(X1, y, groups_):
             fold = self._fit_stage1(X1[train], y[train], w[train])
             p1_oof[test] = _linear_proba(fold, _weights(fold), grams[test], self._scaled(own[test]))
         self.stage1_ = self._fit_stage1(X1, y, w)

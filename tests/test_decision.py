@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.decision import decide_labels, keep_path, later_copies
-from service.settings import LABELS, REPEAT_MIN_CHARS, SWITCH_CHARS
+from service.decision import decide_labels, keep_path, later_copies, off_topic_runs
+from service.settings import LABELS, OFF_TOPIC_MIN, OFF_TOPIC_NEAR, REPEAT_MIN_CHARS, SWITCH_CHARS
 
 C, H, S, O = (LABELS.index(x) for x in ("content", "chrome", "spam", "off_topic"))
 
@@ -33,6 +33,25 @@ def test_off_topic_is_decided_by_its_own_bar_and_otherwise_the_best_other_label_
     )
     assert _names(decide_labels(probs, switch_cost=0.0)) == ["off_topic", "spam", "chrome", "off_topic", "content"]
     assert decide_labels(np.zeros((0, 4))).tolist() == []
+
+
+def test_a_pasted_passage_is_cut_as_a_run_from_its_clearest_paragraph():
+    near = (OFF_TOPIC_NEAR + OFF_TOPIC_MIN) / 2
+    below = OFF_TOPIC_NEAR / 2
+    # article, a three-paragraph passage whose first paragraph alone reaches the bar, article again
+    p_off = np.array([below, OFF_TOPIC_MIN, near, near, below, below])
+    probs = np.zeros((6, 4))
+    probs[:, O] = p_off
+    probs[:, C] = 1.0 - p_off
+    lengths = np.full(6, 80.0)
+    assert _names(decide_labels(probs, lengths)) == ["content", "off_topic", "off_topic", "off_topic", "content", "content"]
+    # Growth runs both ways, and only through kept paragraphs next to the run.
+    kept = np.ones(6, dtype=bool)
+    assert off_topic_runs(p_off[::-1].copy(), kept).tolist() == [False, False, True, True, True, False]
+    kept[2] = False  # removed as chrome: stays what it is, and the run stops there
+    assert off_topic_runs(p_off, kept).tolist() == [False, True, False, False, False, False]
+    # Without a paragraph at the bar, doubt alone cuts nothing.
+    assert not off_topic_runs(np.full(6, near), np.ones(6, dtype=bool)).any()
 
 
 def _doc(p_content: list[float], junk: int = H) -> np.ndarray:

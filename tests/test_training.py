@@ -11,7 +11,7 @@ import pytest
 
 from service.artifact import load_model
 from service.document import build_documents
-from service.settings import OFF_TOPIC_MIN, REPEAT_MIN_CHARS, SWITCH_CHARS, SWITCH_COST
+from service.settings import OFF_TOPIC_MIN, OFF_TOPIC_NEAR, REPEAT_MIN_CHARS, SWITCH_CHARS, SWITCH_COST
 from training.data import LabelledDataError, read_labelled
 from training.recipe import Recipe
 from training.train import train
@@ -48,9 +48,66 @@ def test_training_writes_a_verified_model_directory_with_its_data_hashes(trained
     # The metrics depend on the decision rule as well as the trees: its constants are recorded with them.
     assert manifest["decision"] == {
         "switch_cost": SWITCH_COST, "switch_chars": SWITCH_CHARS, "repeat_min_chars": REPEAT_MIN_CHARS, "off_topic_min": OFF_TOPIC_MIN,
+        "off_topic_near": OFF_TOPIC_NEAR,
     }
+    assert manifest["training"]["synthesis"]["injected_copies"] == 2
+    assert manifest["training"]["weights"]["injected"] == 3.0
     card = (out / "MODEL_CARD.md").read_text()
     assert card.startswith("# Model card") and f"a switch between runs costs {SWITCH_COST:g}" in card
+
+
+def test_real_pages_are_trained_on_again_with_injected_lines_from_the_train_halves_and_only_those_weigh():
+    from training.recipe import injected_copies, load_training_set, paragraph_weights
+    from training.synth import inject_noise
+
+    data = load_training_set(small_recipe())
+    assert data.corpora is not None
+    copies = injected_copies(data.docs, data.roles, data.corpora, seed=7, copies=2)
+    seeds = [d for d, r in zip(data.docs, data.roles) if r == "seeds"]
+    assert len(copies) == 2 * len(seeds) == 10  # the real pages, twice; generated pages are not copied
+    for copy, page in zip(copies, seeds * 2):
+        added = [(t, lab) for t, lab, new in zip(copy.texts, copy.labels, copy.meta["injected"]) if new]
+        assert added and all(lab in ("spam", "off_topic") for _, lab in added), copy.id
+        # The page's own lines are all there, in order, with their labels.
+        own = iter(zip(copy.texts, copy.labels))
+        assert all(line in own for line in zip(page.texts, page.labels))
+        assert len(copy.texts) > len(page.texts)
+    # Drawn from the train halves (the quality report injects its test pages from the test halves).
+    page = seeds[0].to_json()
+    assert copies[0].texts == [p["text"] for p in inject_noise(page, data.corpora, seed=7, split="train")["paragraphs"]]
+    assert copies[0].texts != [p["text"] for p in inject_noise(page, data.corpora, seed=7, split="test")["paragraphs"]]
+    # Two copies of one page differ, and the same seed gives the same copies.
+    assert copies[0].texts != copies[len(seeds)].texts
+    assert [d.texts for d in injected_copies(data.docs, data.roles, data.corpora, seed=7, copies=2)] == [d.texts for d in copies]
+    # Only the injected lines weigh: not the page's own lines, not even its own spam, which the
+    # page itself already counts once.
+    weights = paragraph_weights(copies, ["injected"] * len(copies))
+    for copy, w, page in zip(copies, weights, seeds * 2):
+        assert (w > 0).sum() == len(copy.texts) - len(page.texts)
+        assert w[np.isin(copy.labels, ["content", "chrome"])].sum() == 0
+    native_spam = sum(lab == "spam" for d in seeds for lab in d.labels)
+    assert native_spam and sum(int((w > 0).sum()) for w in weights) < sum(lab == "spam" or lab == "off_topic" for d in copies for lab in d.labels)
+    # Without corpora (a fresh clone retraining on its own labels) there is nothing to inject from.
+    assert "injected_copies" not in load_training_set(small_recipe(corpora=None, synthetic_docs=0)).synthesis
+
+
+def test_a_page_and_its_copies_share_one_out_of_fold_group():
+    from service.model import ParagraphClassifier
+
+    labelled = read_labelled(SEEDS_DIR / "labelled.jsonl")
+    docs, labels = [d.document() for d in labelled], [d.labels for d in labelled]
+    seeds = build_documents([p.read_text("utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))])
+
+    def fitted(groups):
+        model = ParagraphClassifier(**SMALL).fit(docs + docs[:2], labels + labels[:2], groups=groups)
+        return np.vstack([p2 for p2, _ in model.predict_proba_docs(seeds)])
+
+    # Default groups are one per document; grouping the two copies with their pages changes the
+    # first pass's out-of-fold scores, which no longer come from a model that saw the same lines.
+    np.testing.assert_array_equal(fitted(None), fitted(list(range(7))))
+    assert np.abs(fitted(None) - fitted([0, 1, 2, 3, 4, 0, 1])).max() > 1e-3
+    with pytest.raises(ValueError, match="groups"):
+        ParagraphClassifier(**SMALL).fit(docs, labels, groups=[0, 1])
 
 
 def test_same_inputs_and_seed_give_the_same_predictions(trained, tmp_path):

@@ -4,7 +4,7 @@ Real pages (the dev set) and the seed documents are scored out of fold: folds ar
 (each seed document is its own group), so no model sees the site it is tested on. Spam and
 off-topic removal are measured on the same held-out pages with spam and off-topic paragraphs
 injected from the test halves of the lexicons and corpora, by a model whose lexicon and
-synthetic data hold only the train halves.
+synthetic data (and the noisy copies of its real training pages) hold only the train halves.
 
     python -m training.quality --folds 8 --json out/quality.json
 """
@@ -29,6 +29,7 @@ from .metrics import evaluate, format_report
 from .recipe import (
     CORPORA_DEFAULT,
     DEVSET_DEFAULT,
+    INJECTED_COPIES,
     SEEDS_DEFAULT,
     SYNTHESIS_SEED_DEFAULT,
     SYNTHETIC_DOCS_DEFAULT,
@@ -54,6 +55,7 @@ def run(
     synthetic_docs: int = SYNTHETIC_DOCS_DEFAULT,
     seed: int = SYNTHESIS_SEED_DEFAULT,
     params: dict[str, object] | None = None,
+    injected_copies: int = INJECTED_COPIES,
 ) -> dict[str, object]:
     from .synth import inject_noise, load_corpora, spam_terms, synthesize
 
@@ -79,7 +81,7 @@ def run(
     for k, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(real, groups=groups)):
         train = [real[i] for i in train_idx] + synthetic
         roles = [real_roles[i] for i in train_idx] + ["synthetic"] * len(synthetic)
-        model = fit_classifier(train, roles, lexicon, params)
+        model = fit_classifier(train, roles, lexicon, params, corp, seed, injected_copies)
         test_docs = as_documents([real[i] for i in test_idx])
         test_inj = as_documents([injected[i] for i in test_idx])
         p2, p1 = predict_proba(model, test_docs)
@@ -101,7 +103,7 @@ def run(
     def collect(docs: Sequence[LabelledDoc], table: dict[str, list[str]]) -> list[str]:
         return [lab for d in docs for lab in table[d.id]]
 
-    report: dict[str, object] = {"folds": folds, "synthetic_docs": synthetic_docs, "seed": seed}
+    report: dict[str, object] = {"folds": folds, "synthetic_docs": synthetic_docs, "seed": seed, "injected_copies": injected_copies}
     for name, docs, inj in (("devset", dev, injected[: len(dev)]), ("seeds", seed_docs, injected[len(dev) :])):
         true, texts, lengths = _flat(docs)
         true_i, texts_i, lengths_i = _flat(inj)
@@ -157,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpora", type=Path, default=CORPORA_DEFAULT)
     ap.add_argument("--folds", type=int, default=8)
     ap.add_argument("--synthetic", type=int, default=SYNTHETIC_DOCS_DEFAULT)
+    ap.add_argument("--seed", type=int, default=SYNTHESIS_SEED_DEFAULT,
+                    help="synthesis seed: it draws the synthetic pages and the injected passages (one run is one draw)")
+    ap.add_argument("--injected-copies", type=int, default=INJECTED_COPIES, help="noisy copies of each real training page")
     ap.add_argument("--json", type=Path, help="write the full report here")
     ap.add_argument("--dump", type=Path, help="write out-of-fold labels and scores per document, plain and injected, here (error analysis, decision bars)")
     ap.add_argument("--param", action="append", default=[], help="classifier parameter NAME=VALUE (experiments)")
@@ -168,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {path} not found (the quality report needs ../shared)", file=sys.stderr)
             return 2
     params = {k: json.loads(v) for k, v in (p.split("=", 1) for p in args.param)}
-    report = run(args.devset, args.seeds, args.corpora, args.folds, args.synthetic, params=params)
+    report = run(args.devset, args.seeds, args.corpora, args.folds, args.synthetic, args.seed, params, args.injected_copies)
     for name in ("devset", "seeds"):
         for system in ("model", "first_pass", "baseline", "model_injected", "baseline_injected"):
             print(format_report(report[name][system], f"== {name} / {system}"))  # type: ignore[index]

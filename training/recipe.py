@@ -38,10 +38,23 @@ SYNTHESIS_SEED_DEFAULT = 20241121
 # Source weights: real labelled pages are scarce and closest to what users clean, so each real
 # paragraph counts more than a synthetic one; a user's corrections count most (issue: a few
 # hundred of them must matter against thousands of synthetic pages).
-WEIGHT = {"synthetic": 1.0, "devset": 3.0, "seeds": 3.0, "user": 6.0}
+WEIGHT = {"synthetic": 1.0, "devset": 3.0, "seeds": 3.0, "user": 6.0, "injected": 3.0}
 LENGTH_POWER = 0.5
 """Paragraph weight grows with sqrt(characters): quality is judged by characters, yet a short
 heading still counts."""
+
+
+INJECTED_COPIES = 2
+"""Copies of every real page of the recipe (seeds, dev set) trained on with spam lines and
+off-topic passages injected from the corpora's *train* halves (:func:`injected_copies`).
+Off-topic passages otherwise occur only on generated pages, around clean prose; real pages, with
+their menus and bylines, are where the model must recognise them. Under three synthesis seeds
+two copies raised the dev set's injected off-topic removal (README, "Quality on real pages").
+A user's pages are not copied: retraining on a thousand of them would take a third longer."""
+INJECTED_ROLES = ("seeds", "devset")
+"""In a copy only the injected lines weigh: the page's own lines, its own spam included, already
+count once as the page itself (a page's 174,000-character keyword block counted three times
+swamped the first pass), and counting real pages more removed less chrome (README)."""
 
 
 USER_MIN_SHARE = 0.25
@@ -64,7 +77,8 @@ class Recipe:
     ``served_models``: a models directory whose served model (``CURRENT``) lends its embedded spam
     lexicon when ``corpora`` has none (a user's machine has no ``../shared``), so a retrained model
     keeps the spam knowledge of the one it replaces. ``cv_folds``: folds of the cross-validation on
-    the user's documents (grouped by site, else document); 0 disables it.
+    the user's documents (grouped by site, else document); 0 disables it. ``injected_copies``:
+    noisy copies of each real page (:func:`injected_copies`), made only when ``corpora`` is there.
     """
 
     seeds: Path | None = SEEDS_DEFAULT
@@ -76,6 +90,7 @@ class Recipe:
     params: dict[str, object] = field(default_factory=dict)
     served_models: Path | None = None
     cv_folds: int = 0
+    injected_copies: int = INJECTED_COPIES
 
 
 @dataclass
@@ -291,6 +306,8 @@ def load_training_set(recipe: Recipe, served: LoadedModel | None = None) -> Trai
             docs += synthetic
             roles += ["synthetic"] * len(synthetic)
             synthesis["documents"] = len(synthetic)
+    if corpora is not None and corpora.genres("train") and recipe.injected_copies > 0:
+        synthesis["injected_copies"] = recipe.injected_copies
     return TrainingSet(docs=docs, roles=roles, files=files, lexicon=lexicon, synthesis=synthesis,
                        lexicon_source=lexicon_source, prose=prose, corpora=corpora)
 
@@ -312,10 +329,42 @@ def paragraph_weights(
     docs: Sequence[LabelledDoc], roles: Sequence[str], weights: dict[str, float] | None = None
 ) -> list[np.ndarray]:
     weights = weights or role_weights(docs, roles)
-    return [
-        weights[role] * np.power(np.maximum([len(t) for t in d.texts], 1), LENGTH_POWER)
-        for d, role in zip(docs, roles)
-    ]
+    out = []
+    for d, role in zip(docs, roles):
+        w = weights[role] * np.power(np.maximum([len(t) for t in d.texts], 1), LENGTH_POWER)
+        out.append(w * np.asarray(d.meta["injected"], dtype=bool) if role == "injected" else w)
+    return out
+
+
+def injected_copies(
+    docs: Sequence[LabelledDoc], roles: Sequence[str], corpora: Corpora, seed: int, copies: int = INJECTED_COPIES
+) -> list[LabelledDoc]:
+    """``copies`` noisy copies of each real page (roles in :data:`INJECTED_ROLES`), drawn from the
+    train halves; copy ``c`` of a page depends only on (seed, c, the page's id)."""
+    from .synth import inject_noise
+
+    real = [d for d, role in zip(docs, roles) if role in INJECTED_ROLES]
+    out = []
+    for c in range(copies):
+        for d in real:
+            copy = from_dicts([inject_noise(d.to_json(), corpora, seed=seed + c, split="train")], f"injected:{c}")[0]
+            copy.meta["injected"] = _added(d.texts, copy.texts)
+            out.append(copy)
+    return out
+
+
+def _added(page: Sequence[str], copy: Sequence[str]) -> list[bool]:
+    """Which lines of ``copy`` were added to ``page`` (whose lines it keeps, in order)."""
+    added, i = [], 0
+    for text in copy:
+        if i < len(page) and text == page[i]:
+            added.append(False)
+            i += 1
+        else:
+            added.append(True)
+    if i != len(page):
+        raise ValueError("a noisy copy lost lines of its page")
+    return added
 
 
 def synthetic_bags(roles: Sequence[str], n_bags: int) -> list[int]:
@@ -338,8 +387,22 @@ def fit_classifier(
     roles: Sequence[str],
     lexicon: dict[str, list[str]],
     params: dict[str, object] | None = None,
+    noise: Corpora | None = None,
+    seed: int = SYNTHESIS_SEED_DEFAULT,
+    copies: int = INJECTED_COPIES,
 ) -> ParagraphClassifier:
-    """Fit the two-stage classifier with the recipe's weights; the lexicon is normalised like text."""
+    """Fit the two-stage classifier with the recipe's weights; the lexicon is normalised like text.
+
+    With ``noise`` (corpora with train halves), :func:`injected_copies` of the real pages among
+    ``docs`` are added here, so every fit (shipping, cross-validation) copies only what it trains on.
+    """
+    groups = list(range(len(docs)))
+    if noise is not None and copies > 0 and noise.genres("train"):
+        extra = injected_copies(docs, roles, noise, seed, copies)
+        originals = [i for i, role in enumerate(roles) if role in INJECTED_ROLES]
+        groups += originals * copies  # a copy shares its page's out-of-fold group
+        docs, roles = [*docs, *extra], [*roles, *["injected"] * len(extra)]
+        log.info("%d noisy copies of the real pages added", len(extra))
     terms = {cat: sorted(set(t for t in normalize_many(list(v)) if t)) for cat, v in lexicon.items()}
     model = ParagraphClassifier(lexicon_terms=terms, **(params or {}))
     weights = role_weights(docs, roles)
@@ -347,6 +410,6 @@ def fit_classifier(
         log.info("user paragraphs weigh %.2f (synthetic 1.0)", weights["user"])
     started = time.perf_counter()
     model.fit([d.document() for d in docs], [d.labels for d in docs], paragraph_weights(docs, roles, weights),
-              synthetic_bags(roles, model.stage2_bags))
+              synthetic_bags(roles, model.stage2_bags), groups)
     log.info("fitted on %d documents in %.1fs", len(docs), time.perf_counter() - started)
     return model

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from service.artifact import LoadedModel, save_model
 from service.model import ParagraphClassifier
-from service.settings import LABELS, OFF_TOPIC_MIN, REPEAT_MIN_CHARS, SWITCH_CHARS, SWITCH_COST
+from service.settings import LABELS, OFF_TOPIC_MIN, OFF_TOPIC_NEAR, REPEAT_MIN_CHARS, SWITCH_CHARS, SWITCH_COST
 
 from .data import LabelledDoc, from_dicts
 from .evaluate import predict_labels, score
@@ -79,7 +79,8 @@ def cross_validate_user(data: TrainingSet, recipe: Recipe, folds: int) -> tuple[
         if resynthesise and recipe.synthetic_docs:
             prose = prose_corpora(train_docs, data.lexicon)
             synthetic = synthesize_docs(prose, recipe.synthetic_docs, recipe.seed) if prose is not None else []
-        model = fit_classifier(train_docs + synthetic, train_roles + ["synthetic"] * len(synthetic), data.lexicon, recipe.params)
+        model = fit_classifier(train_docs + synthetic, train_roles + ["synthetic"] * len(synthetic), data.lexicon, recipe.params,
+                               data.corpora, recipe.seed, recipe.injected_copies)
         test = [user[i] for i in test_idx]
         f, p = predict_labels(model, test)
         pos = 0
@@ -121,7 +122,7 @@ def train(recipe: Recipe, out: Path, version: str | None = None) -> tuple[Paragr
         raise ValueError("no training data: give --data files, or seeds/devset/corpora paths that exist")
     weights = role_weights(data.docs, data.roles)
     timings["load"] = time.perf_counter() - started
-    model = fit_classifier(data.docs, data.roles, data.lexicon, recipe.params)
+    model = fit_classifier(data.docs, data.roles, data.lexicon, recipe.params, data.corpora, recipe.seed, recipe.injected_copies)
     timings["fit"] = time.perf_counter() - started - sum(timings.values())
     metrics: dict[str, object] = {}
     corpora = data.prose if data.synthesis.get("prose_source") == PROSE_CORPORA else data.corpora
@@ -165,7 +166,7 @@ def train(recipe: Recipe, out: Path, version: str | None = None) -> tuple[Paragr
             "synthesis": data.synthesis,
             "lexicon": data.lexicon_source,
             "lexicon_terms": sum(len(v) for v in data.lexicon.values()),
-            "weights": {r: weights[r] for r in sorted(set(data.roles))},
+            "weights": {r: weights[r] for r in sorted(set(data.roles) | ({"injected"} if data.synthesis.get("injected_copies") else set()))},
             "params": model.get_params(deep=False) | {"lexicon_terms": "(embedded)"},
             "evaluation": evaluation,
             "seconds": round(time.perf_counter() - started, 1),
@@ -185,6 +186,7 @@ def decision_rule() -> dict[str, float]:
         "switch_chars": SWITCH_CHARS,
         "repeat_min_chars": REPEAT_MIN_CHARS,
         "off_topic_min": OFF_TOPIC_MIN,
+        "off_topic_near": OFF_TOPIC_NEAR,
     }
 
 
@@ -231,6 +233,8 @@ def training_summary(manifest: Mapping[str, object], out: Path | None = None) ->
     prose = synthesis.get("prose_source", "none")
     where = synthesis.get("prose_path") or (f"{synthesis.get('prose_documents')} labelled documents" if prose == PROSE_LABELLED else "")
     lines.append(f"synthetic documents: {synthesis.get('documents', 0)}, prose from {prose}{': ' + str(where) if where else ''}")
+    if synthesis.get("injected_copies"):
+        lines.append(f"noisy copies of each seed and dev-set page: {synthesis['injected_copies']} (spam and off-topic from the corpora's train halves)")
     lex = lexicon.get("source", "none")
     if lex == "served-model":
         lex = f"served model {lexicon.get('model')} ({lexicon.get('version')})"
@@ -284,7 +288,10 @@ def model_card(manifest: dict[str, object]) -> str:
         f"Decision: the most probable keep/remove sequence over the document (a switch between runs costs {rule['switch_cost']:g},",
         f"a paragraph's evidence counts once per {rule['switch_chars']:g} characters), then a kept paragraph of at least",
         f"{rule['repeat_min_chars']} characters, mostly CJK, that repeats an earlier kept one exactly is chrome (the template's copy),",
-        f"then off-topic wherever its probability reaches {rule['off_topic_min']:g}. The metrics below were measured with this rule.",
+        f"then off-topic wherever its probability reaches {rule['off_topic_min']:g}"
+        + (f", and in the kept paragraphs next to such a one from {rule['off_topic_near']:g} (the rest of the pasted passage)"
+           if "off_topic_near" in rule else "")
+        + ". The metrics below were measured with this rule.",
         "",
         "## Training data",
         "",
@@ -295,6 +302,11 @@ def model_card(manifest: dict[str, object]) -> str:
         lines.append(
             f"Synthetic documents: {synthesis['documents']} (seed {synthesis.get('seed')}), prose from "
             f"{synthesis.get('prose_source')}" + (f" ({synthesis['prose_path']})" if synthesis.get("prose_path") else "") + "."
+        )
+    if synthesis.get("injected_copies"):
+        lines.append(
+            f"Noisy copies of every seed and dev-set page: {synthesis['injected_copies']}, with spam lines and off-topic passages "
+            "injected from the corpora's train halves; only the injected lines weigh."
         )
     lexicon = training.get("lexicon") or {}  # type: ignore[union-attr]
     if lexicon.get("source") == "served-model":
