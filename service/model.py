@@ -132,7 +132,7 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         doc_groups = np.arange(len(docs)) if groups is None else np.asarray(groups, dtype=np.int64)
         if len(doc_groups) != len(docs):
             raise ValueError(f"{len(doc_groups)} groups for {len(docs)} documents")
-        groups_ = np.repeat(doc_groups, sizes)
+        row_groups = np.repeat(doc_groups, sizes)
         doc_bags = np.full(len(docs), -1, dtype=np.int64) if bags is None else np.asarray(bags, dtype=np.int64)
         if len(doc_bags) != len(docs) or (doc_bags < -1).any() or (doc_bags >= self.stage2_bags).any():
             raise ValueError(f"bags must give every document a member in -1 .. {self.stage2_bags - 1}")
@@ -147,7 +147,7 @@ class ParagraphClassifier(BaseEstimator, ClassifierMixin):
         X1 = self._stage1_matrix(grams, own)
 
         p1_oof = np.zeros((len(y), len(LABELS)), dtype=np.float32)
-        for train, test in GroupKFold(n_splits=self.oof_folds).split(X1, y, groups_):
+        for train, test in GroupKFold(n_splits=self.oof_folds).split(X1, y, row_groups):
             fold = self._fit_stage1(X1[train], y[train], w[train])
             p1_oof[test] = _linear_proba(fold, _weights(fold), grams[test], self._scaled(own[test]))
         self.stage1_ = self._fit_stage1(X1, y, w)

@@ -65,6 +65,7 @@ def test_real_pages_are_trained_on_again_with_injected_lines_from_the_train_halv
     copies = injected_copies(data.docs, data.roles, data.corpora, seed=7, copies=2)
     seeds = [d for d, r in zip(data.docs, data.roles) if r == "seeds"]
     assert len(copies) == 2 * len(seeds) == 10  # the real pages, twice; generated pages are not copied
+    assert [data.docs[copy.meta["page"]] for copy in copies] == seeds * 2
     for copy, page in zip(copies, seeds * 2):
         added = [(t, lab) for t, lab, new in zip(copy.texts, copy.labels, copy.meta["injected"]) if new]
         assert added and all(lab in ("spam", "off_topic") for _, lab in added), copy.id

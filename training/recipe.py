@@ -342,21 +342,25 @@ def injected_copies(
     docs: Sequence[LabelledDoc], roles: Sequence[str], corpora: Corpora, seed: int, copies: int = INJECTED_COPIES
 ) -> list[LabelledDoc]:
     """``copies`` noisy copies of each real page (roles in :data:`INJECTED_ROLES`), drawn from the
-    train halves; copy ``c`` of a page depends only on (seed, c, the page's id)."""
+    train halves; copy ``c`` of a page depends only on (seed, c, the page's id). A copy's
+    ``meta["injected"]`` marks its added lines, ``meta["page"]`` the index of its page in ``docs``."""
     from .synth import inject_noise
 
-    real = [d for d, role in zip(docs, roles) if role in INJECTED_ROLES]
+    real = [(i, d) for i, (d, role) in enumerate(zip(docs, roles)) if role in INJECTED_ROLES]
     out = []
     for c in range(copies):
-        for d in real:
+        for i, d in real:
             copy = from_dicts([inject_noise(d.to_json(), corpora, seed=seed + c, split="train")], f"injected:{c}")[0]
             copy.meta["injected"] = _added(d.texts, copy.texts)
+            copy.meta["page"] = i
             out.append(copy)
     return out
 
 
 def _added(page: Sequence[str], copy: Sequence[str]) -> list[bool]:
-    """Which lines of ``copy`` were added to ``page`` (whose lines it keeps, in order)."""
+    """Which lines of ``copy`` were added to ``page`` (whose lines it keeps, in order). Read off the
+    parsed texts rather than flagged by :func:`~training.synth.inject_noise`, since parsing drops
+    blank paragraphs and a flag would then point at the wrong line."""
     added, i = [], 0
     for text in copy:
         if i < len(page) and text == page[i]:
@@ -401,8 +405,7 @@ def fit_classifier(
     groups = list(range(len(docs)))
     if noise is not None and copies > 0 and noise.genres("train"):
         extra = injected_copies(docs, roles, noise, seed, copies)
-        originals = [i for i, role in enumerate(roles) if role in INJECTED_ROLES]
-        groups += originals * copies  # a copy shares its page's out-of-fold group
+        groups += [copy.meta["page"] for copy in extra]  # a copy shares its page's out-of-fold group
         docs, roles = [*docs, *extra], [*roles, *["injected"] * len(extra)]
         log.info("%d noisy copies of the real pages added", len(extra))
     terms = {cat: sorted(set(t for t in normalize_many(list(v)) if t)) for cat, v in lexicon.items()}
