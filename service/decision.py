@@ -132,7 +132,9 @@ def decide_labels(
     kept = keep_path(p_keep, lengths, switch_cost)
     labels = np.where(kept, _CONTENT, junk.argmax(axis=1))
     if norms is not None:
-        labels[later_copies(norms, kept)] = _CHROME
+        copies = later_copies(norms, kept)
+        labels[copies] = _CHROME
+        kept = kept & ~copies  # a template's copy is not prose an off-topic run can grow into
     labels[off_topic_runs(probs[:, _OFF_TOPIC], kept)] = _OFF_TOPIC
     return labels.astype(np.int64)
 

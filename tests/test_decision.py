@@ -96,6 +96,16 @@ def test_a_second_copy_of_kept_prose_is_the_templates_and_the_first_copy_stays()
     assert _names(decide_labels(probs, lengths)) == ["content", "content", "chrome", "content", "content"]
     # With the texts: the repeated prose goes, the short title repeat is left to the model.
     assert _names(decide_labels(probs, lengths, norms=norms)) == ["content", "content", "chrome", "content", "chrome"]
+    # Next to a pasted passage, the copy stays the template's: the off-topic run does not grow into it
+    # (nor through it), although its own doubt reaches OFF_TOPIC_NEAR.
+    near = (OFF_TOPIC_NEAR + OFF_TOPIC_MIN) / 2
+    norms = [title, prose, "琥珀是一种有机宝石，由远古树脂石化而成。", prose, "琥珀的颜色多为黄色。"]
+    probs = _doc([0.9, 0.95, 0.95, 0.95, 0.95])
+    probs[:, O] = [0.0, 0.0, OFF_TOPIC_MIN, near, near]
+    probs[:, C] -= probs[:, O]
+    lengths = np.array([len(t) for t in norms], dtype=float)
+    assert _names(decide_labels(probs, lengths)) == ["content", "content", "off_topic", "off_topic", "off_topic"]
+    assert _names(decide_labels(probs, lengths, norms=norms)) == ["content", "content", "off_topic", "chrome", "content"]
 
 
 def test_only_repeats_of_kept_cjk_prose_count_as_copies():
