@@ -88,8 +88,11 @@ def test_real_pages_are_trained_on_again_with_injected_lines_from_the_train_halv
         assert w[np.isin(copy.labels, ["content", "chrome"])].sum() == 0
     native_spam = sum(lab == "spam" for d in seeds for lab in d.labels)
     assert native_spam and sum(int((w > 0).sum()) for w in weights) < sum(lab == "spam" or lab == "off_topic" for d in copies for lab in d.labels)
-    # Without corpora (a fresh clone retraining on its own labels) there is nothing to inject from.
+    assert data.synthesis["injected_copies"] == 2 and data.synthesis["injected_documents"] == len(copies)
+    # Without corpora (a fresh clone retraining on its own labels) there is nothing to inject from,
+    # and without seeds or dev-set pages nothing to copy: the manifest does not claim copies.
     assert "injected_copies" not in load_training_set(small_recipe(corpora=None, synthetic_docs=0)).synthesis
+    assert "injected_copies" not in load_training_set(small_recipe(seeds=None, synthetic_docs=5)).synthesis
 
 
 def test_a_page_and_its_copies_share_one_out_of_fold_group():
@@ -173,3 +176,32 @@ def test_stage2_members_learn_from_their_own_share_of_the_synthetic_pages_and_ar
     assert len(fit_classifier(labelled, ["seeds"] * len(labelled), data.lexicon, SMALL | {"stage2_bags": 2}).stage2_) == 1
     with pytest.raises(ValueError, match="bags"):
         model.fit([d.document() for d in labelled], [d.labels for d in labelled], bags=[2] * len(labelled))
+
+
+def test_quality_report_measures_spam_and_off_topic_over_several_injection_draws_per_held_out_page():
+    from training.quality import DRAW_STRIDE, run
+    from training.synth import inject_noise, load_corpora
+
+    hard = FIXTURES / "hard_cases.jsonl"
+    seeds, corpora = SEEDS_DIR / "labelled.jsonl", FIXTURES / "corpora"
+    report = run(hard, seeds, corpora, folds=2, synthetic_docs=20, seed=7, params=SMALL, injection_draws=3)
+    assert report["injection_draws"] == 3
+    pages = read_labelled(hard) + read_labelled(seeds)
+    predictions = report["predictions"]
+    corp = load_corpora(corpora)
+    for i, page in enumerate(pages):
+        draws = predictions[page.id]["injected"]
+        assert len(draws) == 3
+        for r, draw in enumerate(draws):
+            # Each draw is the page injected with its own seed (draw 0 is the single draw reports used to
+            # measure), labelled and scored line by line.
+            expected = inject_noise(page.to_json(), corp, seed=7 + i + r * DRAW_STRIDE, split="test")["paragraphs"]
+            assert draw["texts"] == [p["text"] for p in expected if p["text"].strip()]
+            assert len(draw["labels"]) == len(draw["pred"]) == len(draw["scores"]) == len(draw["texts"])
+        assert len({tuple(d["texts"]) for d in draws}) == 3, page.id
+    # The injected figures count every draw's characters once.
+    for name, docs in (("devset", pages[:5]), ("seeds", pages[5:])):
+        off = sum(len(t) for d in docs for draw in predictions[d.id]["injected"] for t, lab in zip(draw["texts"], draw["labels"]) if lab == "off_topic")
+        assert off and report[name]["model_injected"]["char"]["per_label"]["off_topic"]["support"] == off
+    with pytest.raises(ValueError, match="injection_draws"):
+        run(hard, seeds, corpora, folds=2, synthetic_docs=0, injection_draws=0)

@@ -308,8 +308,11 @@ def load_training_set(recipe: Recipe, served: LoadedModel | None = None) -> Trai
             docs += synthetic
             roles += ["synthetic"] * len(synthetic)
             synthesis["documents"] = len(synthetic)
-    if corpora is not None and corpora.genres("train") and recipe.injected_copies > 0:
+    copied = sum(role in INJECTED_ROLES for role in roles)
+    if corpora is not None and corpora.genres("train") and recipe.injected_copies > 0 and copied:
+        # What fit_classifier will add: recorded only when there are pages to copy.
         synthesis["injected_copies"] = recipe.injected_copies
+        synthesis["injected_documents"] = recipe.injected_copies * copied
     return TrainingSet(docs=docs, roles=roles, files=files, lexicon=lexicon, synthesis=synthesis,
                        lexicon_source=lexicon_source, prose=prose, corpora=corpora)
 
