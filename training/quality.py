@@ -5,7 +5,7 @@ Real pages (the dev set) and the seed documents are scored out of fold: folds ar
 off-topic removal are measured on the same held-out pages with spam and off-topic paragraphs
 injected from the test halves of the lexicons and corpora, by a model whose lexicon and
 synthetic data (and the noisy copies of its real training pages) hold only the train halves.
-Each page is injected several times (``--injection-draws``): one draw puts only about 6,000
+Each page is injected several times (``--injection-draws``): one draw puts only 4,000-8,000
 off-topic characters into the dev set, so a single passage moved the figure by 0.07.
 
     python -m training.quality --folds 8 --json out/quality.json
