@@ -22,8 +22,8 @@ label is more probable; below it, the most probable other label wins. Read off o
 (``python -m training.quality --dump``): the boosted trees spread their doubt about an inserted
 passage between content and off-topic, and across three retrains of the recipe a bar of 0.4
 removed 0.01-0.06 more of the injected off-topic text than argmax at no cost in the dev set's
-content (the synthetic held-out pages lose 0.5 % of their content characters; README, "Quality on
-real pages")."""
+content (the synthetic held-out pages lose 0.5 % of their content characters; docs/history.md,
+"Quality on real pages")."""
 
 OFF_TOPIC_NEAR = 0.2
 """Next to an off-topic paragraph (:data:`OFF_TOPIC_MIN`), a kept paragraph whose off-topic
@@ -31,14 +31,14 @@ probability reaches this is part of the same pasted passage (:func:`service.deci
 Replayed on model 0.5.0's out-of-fold scores under three synthesis seeds, it removed 0.000-0.042
 more of the dev set's injected off-topic text and none of its content; on two draws of held-out
 synthetic pages, 0.03-0.04 more off-topic text for 0.15 % of the content. 0.15 removed about as
-much and cost a little more content (README, "Quality on real pages")."""
+much and cost a little more content (docs/history.md, "Quality on real pages")."""
 
 SWITCH_COST = 1.0
 """Cost, in log-probability, of every switch between kept and removed runs in a document
 (:mod:`service.decision`): a paragraph goes against its neighbours only when its own evidence
 is more than e**2 (about 7) to 1 for a lone line. Replayed on the dev set's out-of-fold scores of
 nine models, 1.0 removed more chrome for every one of them at little or no cost in content; 2 lost
-content for five of the nine, 3 for eight (README, "Quality on real pages")."""
+content for five of the nine, 3 for eight (docs/history.md, "Quality on real pages")."""
 SWITCH_CHARS = 60.0
 """A paragraph's evidence counts once per this many characters (at least once): long prose holds
 its own against the run around it, short lines follow it."""
@@ -47,7 +47,7 @@ REPEAT_MIN_CHARS = 30
 repeats an earlier kept paragraph word for word is the template's second copy (``chrome``, as
 LABELS.md has a repeated title). Shorter lines ("同上", a refrain), code and rules of underscores
 repeat legitimately. Replayed on the out-of-fold scores of five models, it removed 0.00-0.03 more
-of the dev set's chrome and no content (README, "Quality on real pages")."""
+of the dev set's chrome and no content (docs/history.md, "Quality on real pages")."""
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR_DEFAULT = REPO_ROOT / "models"
