@@ -8,7 +8,7 @@ synthetic data (and the noisy copies of its real training pages) hold only the t
 Each page is injected several times (``--injection-draws``): one draw puts only 4,000-8,000
 off-topic characters into the dev set, so a single passage moved the figure by 0.07.
 
-    python -m training.quality --folds 8 --json out/quality.json
+    python -m training.quality --folds 4 --json out/quality.json
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def run(
     devset: Path,
     seeds: Path,
     corpora: Path,
-    folds: int = 8,
+    folds: int = 4,
     synthetic_docs: int = SYNTHETIC_DOCS_DEFAULT,
     seed: int = SYNTHESIS_SEED_DEFAULT,
     params: dict[str, object] | None = None,
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--devset", type=Path, default=DEVSET_DEFAULT)
     ap.add_argument("--seeds", type=Path, default=SEEDS_DEFAULT)
     ap.add_argument("--corpora", type=Path, default=CORPORA_DEFAULT)
-    ap.add_argument("--folds", type=int, default=8)
+    ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--synthetic", type=int, default=SYNTHETIC_DOCS_DEFAULT)
     ap.add_argument("--seed", type=int, default=SYNTHESIS_SEED_DEFAULT,
                     help="synthesis seed: it draws the synthetic pages and the injected passages (one run is one draw)")
