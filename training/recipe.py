@@ -51,8 +51,8 @@ Off-topic passages otherwise occur only on generated pages, around clean prose; 
 their menus and bylines, are where the model must recognise them. With two copies (model 0.6.0)
 the dev set's injected off-topic removal went 0.801 -> 0.842 and 0.819 -> 0.821 under the two
 synthesis seeds measured, the held-out synthetic pages' 0.670 -> 0.730 (docs/history.md,
-"Quality on real pages"). A user's pages are not copied: a thousand of them would add about a quarter more
-paragraphs to every fit."""
+"Quality on real pages"). A user's pages are not copied: a thousand of them would add about a
+quarter more paragraphs to every fit."""
 INJECTED_ROLES = ("seeds", "devset")
 """Whose pages are copied. In a copy only the injected lines weigh: the page's own lines, its own spam included, already
 count once as the page itself (a page's 174,000-character keyword block counted three times
